@@ -1,0 +1,408 @@
+"""The wire shapes of API.md as tolerant pydantic v2 models.
+
+Tolerant means: every field may be missing or null, unknown fields are kept (and written back),
+and an enum value we have never seen stays as text instead of failing validation. Enum-valued
+fields are therefore typed ``str``; the ``StrEnum`` classes below name the values we know, and
+compare equal to plain strings (``ProcessStatus.FAILED == "FAILED"``).
+
+Python attributes are snake_case; the wire (and ``to_wire()``) uses camelCase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import Field as PydanticField
+from pydantic.alias_generators import to_camel
+
+
+class ProcessStatus(StrEnum):
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    CANCELLED = "CANCELLED"
+    TERMINATED = "TERMINATED"
+    REVIEWED = "REVIEWED"
+
+
+class StepStatus(StrEnum):
+    PENDING = "PENDING"
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+
+class ProcessTriggerType(StrEnum):
+    MANUAL = "MANUAL"
+    SCHEDULED = "SCHEDULED"
+    API_MAPPING = "API_MAPPING"
+    WEBHOOK = "WEBHOOK"
+    API = "API"
+    SUB_PROCESS = "SUB_PROCESS"
+
+
+class ProcessType(StrEnum):
+    STANDARD = "STANDARD"
+    DYNAMIC = "DYNAMIC"
+    API_ORCHESTRATION = "API_ORCHESTRATION"
+    INTERNAL = "INTERNAL"
+
+
+class ApiCallType(StrEnum):
+    SYNC = "SYNC"
+    ASYNC = "ASYNC"
+    STREAM = "STREAM"
+
+
+#: Statuses from which no further progress happens on its own.
+TERMINAL_PROCESS_STATUSES = frozenset(
+    {"COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "TERMINATED", "REVIEWED"}
+)
+#: Which current statuses each bulk action applies to (API.md, "Action semantics").
+ACTION_APPLIES_TO: dict[str, frozenset[str]] = {
+    "terminate": frozenset({"RUNNING"}),
+    "resume": frozenset({"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"}),
+    "review": frozenset({"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"}),
+}
+
+
+def _open_enum(value: Any) -> Any:
+    """Keep any enum text; strip the SDK's ``ProcessStatus.FAILED`` form to ``FAILED``."""
+    if value is None:
+        return None
+    text = value.value if isinstance(value, StrEnum) else str(value)
+    head, dot, tail = text.partition(".")
+    if dot and head[:1].isupper() and tail:
+        return tail
+    return text
+
+
+OpenEnum = Annotated[str | None, BeforeValidator(_open_enum)]
+
+
+def epoch_ms_to_datetime(value: int | float | None) -> datetime | None:
+    """Epoch milliseconds as an aware UTC datetime; None (or nonsense) stays None."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(float(value) / 1000.0, tz=UTC)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return None
+
+
+class WireModel(BaseModel):
+    """Base: camelCase on the wire, snake_case in Python, unknown fields kept."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        protected_namespaces=(),
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready dict with wire names, extra fields included, nulls kept."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Tag(WireModel):
+    name: str | None = None
+    value: Any = None
+
+
+class StepId(WireModel):
+    id: int | None = None
+    process_id: int | None = None
+    ref: str | None = None
+
+
+class StepExecution(WireModel):
+    """One attempt of a step (an entry of ``executionList``)."""
+
+    id: int | None = None
+    scheduled: int | None = None
+    polled: int | None = None
+    start: int | None = None
+    updated: int | None = None
+    executor: str | None = None
+    ref: str | None = None
+    runs: int | None = None
+    output: Any = None
+
+    @property
+    def started_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.start)
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.updated)
+
+
+class StepData(WireModel):
+    id: int | None = None
+    process_id: int | None = None
+    ref: str | None = None
+    parent_id: int | None = None
+    parent_ref: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+    type: OpenEnum = None
+    step_definition_history_id: int | None = None
+    status: OpenEnum = None
+    input: Any = None
+    output: Any = None
+    worker_id: str | None = None
+    start: int | None = None
+    schedule: int | None = None
+    priority: int | None = None
+    updated: int | None = None
+    optional: bool | None = None
+    execution_list: list[StepExecution] | None = None
+
+    @property
+    def started_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.start)
+
+    @property
+    def scheduled_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.schedule)
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.updated)
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.start is None or self.updated is None:
+            return None
+        return max(0, self.updated - self.start)
+
+    @property
+    def attempts(self) -> int:
+        return len(self.execution_list or []) or (1 if self.start else 0)
+
+    @property
+    def error(self) -> str | None:
+        """The error a failed step reports in its output, if any."""
+        return extract_error(self.output)
+
+
+class ProcessRequest(WireModel):
+    namespace: str | None = None
+    name: str | None = None
+    version: int | None = None
+    request_id: str | None = None
+    correlation_id: str | None = None
+    input: dict[str, Any] | None = None
+
+
+class ProcessData(WireModel):
+    process_id: int | None = None
+    process_type: OpenEnum = None
+    trigger_type: OpenEnum = None
+    namespace: str | None = None
+    name: str | None = None
+    version: int | None = None
+    history_id: int | None = None
+    request_id: str | None = None
+    correlation_id: str | None = None
+    status: OpenEnum = None
+    input: Any = None
+    output: Any = None
+    state: Any = None
+    secret_state: Any = None
+    auth_claims: Any = None
+    step_id_count: int | None = None
+    shard_name: str | None = None
+    shard_instance_id: int | None = None
+    steps: list[StepId] | None = None
+    step_records: list[StepData] | None = PydanticField(default_factory=list)
+    created: int | None = None
+    updated: int | None = None
+    created_by: str | None = None
+    tags: list[Tag] | None = None
+
+    @property
+    def created_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.created)
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.updated)
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.created is None or self.updated is None:
+            return None
+        return max(0, self.updated - self.created)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.step_records or []) or len(self.steps or []) or (self.step_id_count or 0)
+
+    def failed_step(self) -> StepData | None:
+        """The step that broke the process: the last FAILED or TIMED_OUT step, if any."""
+        failed = [s for s in self.step_records or [] if s.status in ("FAILED", "TIMED_OUT")]
+        return max(failed, key=lambda s: (s.updated or 0, s.id or 0)) if failed else None
+
+
+class ActionDetail(WireModel):
+    id: str | None = None
+    message: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class ActionResponse(WireModel):
+    count: int | None = None
+    details: list[ActionDetail] | None = None
+
+
+class StepDefinition(WireModel):
+    namespace: str | None = None
+    name: str | None = None
+    type: OpenEnum = None
+    ref: str | None = None
+    optional: bool | None = None
+    label: str | None = None
+    description: str | None = None
+    configuration: Any = None
+    children: list[StepDefinition] | None = None
+    input: Any = None
+    output: Any = None
+
+    def walk(self, depth: int = 0):
+        """This step and its descendants, depth first, as ``(depth, step)``."""
+        yield depth, self
+        for child in self.children or []:
+            yield from child.walk(depth + 1)
+
+
+class ProcessDefinition(WireModel):
+    org_id: int | None = None
+    namespace: str | None = None
+    name: str | None = None
+    version: int | None = None
+    type: OpenEnum = None
+    description: str | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
+    created: int | None = None
+    updated: int | None = None
+    configuration: Any = None
+    steps: list[StepDefinition] | None = None
+    default_input: Any = None
+    default_output: Any = None
+    output_mapping: Any = None
+    metadata: Any = None
+    tags: Any = None
+
+    @property
+    def step_count(self) -> int:
+        return sum(1 for top in self.steps or [] for _ in top.walk())
+
+
+class StepQueueNameData(WireModel):
+    org_id: int | None = None
+    namespace: str | None = None
+    name: str | None = None
+    step_type: OpenEnum = None
+
+
+class WorkRequest(WireModel):
+    process_id: int | None = None
+    step_id: int | None = None
+    step_execution_id: int | None = None
+    shard_instance_id: int | None = None
+    run_count: int | None = None
+    step_name: str | None = None
+    step_namespace: str | None = None
+    step_ref: str | None = None
+    input_param: Any = None
+    is_optional: bool | None = None
+    polled: int | None = None
+    scheduled: int | None = None
+    updated: int | None = None
+    priority: int | None = None
+
+
+class WorkResponse(WireModel):
+    process_id: int | None = None
+    step_id: int | None = None
+    step_execution_id: int | None = None
+    run_count: int | None = None
+    shard_instance_id: int | None = None
+    output: Any = None
+    status: OpenEnum = None
+    reschedule_after_seconds: int | None = None
+    started_at: int | None = None
+
+
+def extract_error(output: Any) -> str | None:
+    """Find a human error message in a step or process output, leniently."""
+    if isinstance(output, dict):
+        for key in ("error", "errorMessage", "message", "reason", "exception"):
+            value = output.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, dict):
+                nested = extract_error(value)
+                if nested:
+                    return nested
+    elif isinstance(output, str) and output:
+        return output
+    return None
+
+
+@dataclass
+class SearchQuery:
+    """Every filter of ``GET api/stats/process/search``; lists go out comma-joined.
+
+    Times are epoch milliseconds. ``start_time_epoch`` None means the server default (the SDK
+    sends now - 24 h; meshdeck's callers set it explicitly from ``--since``).
+    """
+
+    start_time_epoch: int | None = None
+    end_time_epoch: int | None = None
+    namespace: str | None = None
+    process_types: list[str] = field(default_factory=list)
+    trigger_types: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    step_names: list[str] = field(default_factory=list)
+    step_refs: list[str] = field(default_factory=list)
+    process_ids: list[str] = field(default_factory=list)
+    correlation_ids: list[str] = field(default_factory=list)
+    request_ids: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    full_text_search_query: str | None = None
+    org_id: int | None = None
+    limit: int = 100
+    offset: int = 0
+
+    def to_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == [] or value == "":
+                continue
+            if isinstance(value, list):
+                value = ",".join(str(v) for v in value)
+            params[to_camel(f.name)] = str(value)
+        return params
+
+    def page(self, offset: int, limit: int) -> SearchQuery:
+        return replace(self, offset=offset, limit=limit)

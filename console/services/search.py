@@ -1,0 +1,93 @@
+"""Search as people need it on top of a contract that has no total count and no sort:
+a page plus "is there more", a capped count, and a stream of every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from console.backend import Backend
+from console.models import ProcessData, SearchQuery
+
+#: Where counting stops: beyond it a count shows as "10,000+".
+COUNT_CAP = 10_000
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclass
+class Page:
+    rows: list[ProcessData]
+    offset: int
+    has_more: bool
+
+
+@dataclass
+class Count:
+    value: int
+    capped: bool
+
+    def __str__(self) -> str:
+        return f"{self.value:,}+" if self.capped else f"{self.value:,}"
+
+
+def parse_time(text: str, now: datetime | None = None) -> datetime:
+    """``2h``, ``30m``, ``3d``, ``1w`` (that long ago) or an ISO date/time (UTC if no zone)."""
+    now = now or datetime.now(UTC)
+    match = _DURATION.match(text)
+    if match:
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        return now - timedelta(seconds=seconds)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"cannot read {text!r} as a time: use 15m, 2h, 3d, 1w or an ISO time "
+            "like 2026-11-25T08:00") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def to_epoch_ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+async def fetch_page(backend: Backend, query: SearchQuery) -> Page:
+    """One page of ``query.limit`` rows at ``query.offset``; asks one more to learn if more exist."""
+    rows = await backend.search(query.page(query.offset, query.limit + 1))
+    return Page(rows[:query.limit], query.offset, len(rows) > query.limit)
+
+
+async def iter_pages(backend: Backend, query: SearchQuery, page_size: int = 1000,
+                     max_rows: int | None = None) -> AsyncIterator[list[ProcessData]]:
+    """Every match, page by page, from ``query.offset`` on (``max_rows`` caps the walk)."""
+    offset, seen = query.offset, 0
+    while True:
+        want = page_size if max_rows is None else min(page_size, max_rows - seen)
+        if want <= 0:
+            return
+        rows = await backend.search(query.page(offset, want))
+        if rows:
+            yield rows
+        seen += len(rows)
+        offset += len(rows)
+        if len(rows) < want:
+            return
+
+
+async def count_matches(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP) -> Count:
+    """How many executions match, by paging (the API has no count); stops at ``cap``."""
+    total = 0
+    async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
+        total += len(rows)
+    return Count(min(total, cap), total > cap)
+
+
+async def collect_ids(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP
+                      ) -> tuple[list[str], bool]:
+    """Every matching process id (newest first), and whether the cap cut the list short."""
+    ids: list[str] = []
+    async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
+        ids.extend(str(p.process_id) for p in rows if p.process_id is not None)
+    return ids[:cap], len(ids) > cap
