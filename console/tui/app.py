@@ -1,0 +1,155 @@
+"""The Textual app shell: services in through the constructor, one place for shared flows.
+
+Screens reach the backend as ``self.app.backend`` and never build URLs themselves. Shared flows
+live here so every screen behaves the same:
+
+- ``open_process(id)``: push the execution detail screen.
+- ``run_action(action, ids, statuses)``: the whole destructive flow (read-only refusal, confirm,
+  progress, per-id results); see ``console.tui.bulk``. When it ends, every screen on the stack
+  receives an ``ActionsDone`` message (handle it to refresh).
+- ``copy(text, what)``: OSC 52 clipboard plus a notification.
+- ``now_ms()`` / ``now()``: the injected clock, so relative times are stable in tests.
+
+A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from console.backend import Backend
+from console.config import Settings
+from console.tui.commands import MeshdeckCommands
+from console.tui.widgets.banner import Banner
+
+#: Text shorter than this is also shown in the "copied" notification (for terminals without OSC 52).
+COPY_ECHO_LIMIT = 400
+
+
+class MeshdeckApp(App):
+    """meshdeck's terminal console."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "meshdeck"
+    COMMANDS = App.COMMANDS | {MeshdeckCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="Leave meshdeck"),
+        Binding("question_mark", "help", "Help", key_display="?",
+                tooltip="List every key of this screen"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False,
+                tooltip="Search every action by name"),
+    ]
+
+    def __init__(self, backend: Backend, settings: Settings, *,
+                 clock: Callable[[], int] | None = None, theme: str | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.settings = settings
+        self.read_only: bool = bool(settings.read_only)
+        self._clock = clock
+        self._wanted_theme = theme or settings.theme
+        if settings.profile:
+            self.sub_title = f"profile {settings.profile}"
+
+    # ---- time ------------------------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        """Now in epoch milliseconds, from the injected clock (tests freeze it)."""
+        return int(self._clock()) if self._clock is not None else int(time.time() * 1000)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)
+
+    # ---- life cycle ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from console.tui.screens.executions import ExecutionsScreen
+
+        return ExecutionsScreen()
+
+    def on_mount(self) -> None:
+        if self._wanted_theme:
+            if self._wanted_theme in self.available_themes:
+                self.theme = self._wanted_theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                self.notify(f"no theme named {self._wanted_theme!r}; known: {known}",
+                            severity="warning")
+        self.screen_change_signal.subscribe(self, self._on_screen_change)
+        self._on_screen_change(self.screen)
+
+    async def on_unmount(self) -> None:
+        try:
+            await self.backend.aclose()
+        except Exception:  # closing is best effort; the process is ending anyway
+            pass
+
+    def _on_screen_change(self, screen: Screen) -> None:
+        if self.settings.banner and not isinstance(screen, ModalScreen):
+            self.call_after_refresh(self._ensure_banner, screen)
+
+    def _ensure_banner(self, screen: Screen) -> None:
+        if not screen.is_attached or screen.query(Banner):
+            return
+        banner = Banner(self.settings.banner or "")
+        if screen.children:
+            screen.mount(banner, before=0)
+        else:
+            screen.mount(banner)
+
+    # ---- shared flows ----------------------------------------------------------------------
+
+    def open_process(self, process_id: str) -> None:
+        """Open the execution detail screen for ``process_id``."""
+        try:
+            from console.tui.screens.detail import ExecutionDetailScreen
+        except ImportError as exc:
+            self.notify(f"the execution detail screen is not available ({exc})",
+                        severity="error")
+            return
+        self.push_screen(ExecutionDetailScreen(str(process_id)))
+
+    def run_action(self, action: str, ids: list[str],
+                   statuses: dict[str, str | None] | None = None) -> None:
+        """Confirm, send and report a destructive action (terminate|resume|review|rerun)."""
+        from console.tui import bulk
+
+        bulk.start(self, action, ids, statuses)
+
+    def copy(self, text: str, what: str) -> None:
+        """Copy ``text`` to the clipboard (OSC 52) and say so; short text is shown too."""
+        self.copy_to_clipboard(text)
+        if len(text) <= COPY_ECHO_LIMIT:
+            self.notify(text, title=f"copied {what}", markup=False)
+        else:
+            self.notify(f"{len(text):,} characters (your terminal must allow OSC 52)",
+                        title=f"copied {what}")
+
+    def action_help(self) -> None:
+        from console.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def notify_error(self, exc: BaseException, what: str = "") -> None:
+        """One line for a person; never a traceback."""
+        from console.errors import MeshdeckError
+
+        text = str(exc) if isinstance(exc, MeshdeckError) else f"{type(exc).__name__}: {exc}"
+        self.notify(f"{what}: {text}" if what else text, severity="error", timeout=8,
+                    markup=False)
+
+
+def run_tui(backend: Backend, settings: Settings, theme: str | None = None) -> None:
+    """Open the console and block until the user quits (the CLI's entry point).
+
+    The app closes ``backend`` when it shuts down (in its own event loop)."""
+    MeshdeckApp(backend, settings, theme=theme).run()
