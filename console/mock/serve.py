@@ -1,0 +1,48 @@
+"""Run the mock server under uvicorn: ``serve(host="127.0.0.1", port=8080, ...)`` (blocking)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, TextIO
+
+from console.mock.app import create_app
+
+DEFAULT_AUTH = ("mock-client", "mock-token")
+
+
+def sdk_snippet(host: str, port: int, client_id: str, token: str) -> str:
+    """A short official-SDK snippet that connects to this server."""
+    return (
+        "from unmeshed.sdk.configs.client_config import ClientConfig\n"
+        "from unmeshed.sdk.unmeshed_client import UnmeshedClient\n"
+        f'config = ClientConfig(base_url="http://{host}", port={port}, '
+        f'client_id="{client_id}", auth_token="{token}")\n'
+        "client = UnmeshedClient(config)\n"
+        "print(client.get_process_data(1000000, include_steps=True).status)"
+    )
+
+
+def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None) -> str:
+    client_id, token = require_auth.split(":", 1) if require_auth else DEFAULT_AUTH
+    auth = f"auth required: client id {client_id!r}" if require_auth else "auth: any credentials accepted"
+    return (
+        f"meshdeck mock Unmeshed server on http://{host}:{port}  "
+        f"(seed {seed}, {executions} executions; {auth})\n"
+        "Connect with the official SDK:\n\n"
+        + sdk_snippet(host, port, client_id, token) + "\n"
+    )
+
+
+def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: int = 5000,
+          require_auth: str | None = None, clock: Callable[[], int] | None = None,
+          out: TextIO | None = None) -> None:
+    """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(seed=seed, executions=executions, clock=clock, require_auth=require_auth)
+    print(banner(host, port, seed, executions, require_auth), file=out or sys.stdout, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python -m console.mock.serve [port]
+    serve(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8080)

@@ -1,0 +1,383 @@
+"""The mock's in-memory state: processes, indexes, action semantics and clock-driven progression.
+
+Processes are plain wire-shaped dicts (camelCase) plus internal keys prefixed with ``_``, which
+``public()`` strips. Process ids are ``BASE_PROCESS_ID + position`` in creation order, so the
+created-time array ``created[i]`` belongs to process ``BASE_PROCESS_ID + i``.
+
+Living: a RUNNING process carries ``_run = (start_ms, end_ms, from_step_index)`` and sits in a
+heap; ``tick()`` (called on every access) finishes the ones whose end has passed, so progress
+follows the injected clock and stays deterministic. A RUNNING process can also be parked on a
+WORKER step (``_wait = (step index, polled_ms or None)``) when a worker has registered for that
+step's queue: it then waits for ``api/clients/poll`` and ``api/clients/bulkResults``.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import random
+from collections import defaultdict, deque
+from typing import Any, Callable
+
+from console.mock import payloads
+from console.mock.clock import real_clock
+from console.mock.seed import BASE_PROCESS_ID, failure_output, generate, search_text
+from console.mock.steps import STEP_ID_FACTOR, build_steps, current_index, step_id, step_ids
+
+STOPPABLE = ("FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED")
+
+
+class NotFound(Exception):
+    """An unknown process, step, definition or endpoint (answered as 404)."""
+
+
+class BadRequest(Exception):
+    """A bad parameter or body (answered as 400)."""
+
+
+class MockStore:
+    def __init__(self, seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None) -> None:
+        self.seed = seed
+        self.clock = clock or real_clock
+        self.stream_delay = 0.02  # seconds between STREAM lines
+        now = self.clock()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # building 100k small dicts: the cyclic GC would otherwise rescan them over and over
+        try:
+            self._build(seed, executions, now)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _build(self, seed: int, executions: int, now: int) -> None:
+        self.definitions, self.infos, procs = generate(seed, executions, now)
+        self.processes: dict[int, dict[str, Any]] = {}
+        self.created: list[int] = []
+        self.by_status: dict[str, set[int]] = defaultdict(set)
+        self.by_name: dict[str, set[int]] = defaultdict(set)
+        self.by_namespace: dict[str, set[int]] = defaultdict(set)
+        self.by_correlation: dict[str, set[int]] = defaultdict(set)
+        self.by_request: dict[str, set[int]] = defaultdict(set)
+        self._heap: list[tuple[int, int]] = []
+        self.registered: set[tuple[str, str]] = set()
+        self.queues: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+        for p in procs:
+            self._add(p)
+
+    # ----------------------------------------------------------------- internals
+    def _add(self, p: dict[str, Any]) -> None:
+        pid = p["processId"]
+        p["_text"] = search_text(p)
+        self.processes[pid] = p
+        self.created.append(p["created"])
+        self.by_status[p["status"]].add(pid)
+        self.by_name[p["name"]].add(pid)
+        self.by_namespace[p["namespace"]].add(pid)
+        if p["correlationId"]:
+            self.by_correlation[p["correlationId"]].add(pid)
+        if p["requestId"]:
+            self.by_request[p["requestId"]].add(pid)
+        if p["_run"]:
+            heapq.heappush(self._heap, (p["_run"][1], pid))
+
+    def _set_status(self, p: dict[str, Any], status: str) -> None:
+        self.by_status[p["status"]].discard(p["processId"])
+        p["status"] = status
+        self.by_status[status].add(p["processId"])
+
+    def info(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self.infos[(p["namespace"], p["name"], p["version"])]
+
+    def tick(self) -> int:
+        """Finish every RUNNING process whose end time has passed; returns now."""
+        now = self.clock()
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            end, pid = heapq.heappop(heap)
+            p = self.processes[pid]
+            if p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end and p["_wait"] is None:
+                self._finish(p, end)
+        return now
+
+    def _finish(self, p: dict[str, Any], at: int) -> None:
+        info = self.info(p)
+        final = p["_final"] or "COMPLETED"
+        frm = p["_run"][2] if p["_run"] else 0
+        p["_run"] = None
+        p["updated"] = at
+        if final == "COMPLETED":
+            p["output"] = payloads.make_output(info["kind"], p["_r"] >> 3, p["input"])
+        else:
+            cands = [i for i in info["failable"] if i >= frm] or info["failable"]
+            p["_fail"] = cands[(p["_r"] >> 58) % len(cands)]
+            p["output"] = failure_output(info, p["_fail"], final, p["_r"] >> 9)
+        self._set_status(p, final)
+        p["_text"] = search_text(p)
+
+    def _run_from(self, p: dict[str, Any], frm: int, now: int, seconds: float = 0.0) -> None:
+        """Set ``p`` RUNNING from step ``frm``: parked on a registered WORKER step, else timed."""
+        info = self.info(p)
+        for i in info["workers"]:
+            s = info["flat"][i][0]
+            if i >= frm and (s["namespace"], s["name"]) in self.registered:
+                p["_wait"] = (i, None)
+                p["_run"] = (now, now, frm)
+                self.queues[(s["namespace"], s["name"])].append(p["processId"])
+                break
+        else:
+            p["_wait"] = None
+            duration = int(seconds * 1000) or 2000 + (p["_r"] >> 20) % 4000
+            p["_run"] = (now, now + duration, frm)
+            heapq.heappush(self._heap, (now + duration, p["processId"]))
+        if p["status"] != "RUNNING":
+            self._set_status(p, "RUNNING")
+        p["updated"] = now
+
+    # ----------------------------------------------------------------- reads
+    def get_process(self, process_id: int, include_steps: bool = False) -> dict[str, Any] | None:
+        """Wire-shaped ProcessData (``stepRecords`` filled when ``include_steps``), or None."""
+        now = self.tick()
+        p = self.processes.get(process_id)
+        return None if p is None else self.public(p, include_steps, now)
+
+    def public(self, p: dict[str, Any], include_steps: bool = False, now: int | None = None) -> dict[str, Any]:
+        now = self.clock() if now is None else now
+        out = {k: v for k, v in p.items() if k[0] != "_"}
+        info = self.info(p)
+        if include_steps:
+            records = build_steps(p, info, self.seed, now)
+            out["steps"] = [{"id": s["id"], "processId": s["processId"], "ref": s["ref"]} for s in records]
+            out["stepRecords"] = records
+        else:
+            out["steps"] = step_ids(p, info, now)
+            out["stepRecords"] = []
+        return out
+
+    def get_step(self, sid: int) -> dict[str, Any] | None:
+        now = self.tick()
+        p = self.processes.get(sid // STEP_ID_FACTOR)
+        if p is None:
+            return None
+        return next((s for s in build_steps(p, self.info(p), self.seed, now) if s["id"] == sid), None)
+
+    def definition(self, namespace: str, name: str, version: int | None = None) -> dict[str, Any]:
+        versions = self.definitions.get((namespace, name))
+        if not versions:
+            raise NotFound(f"process definition {namespace}/{name} not found")
+        v = max(versions) if version is None else version
+        if v not in versions:
+            raise NotFound(f"process definition {namespace}/{name} has no version {v}")
+        return {k: val for k, val in versions[v].items() if k[0] != "_"}
+
+    def list_definitions(self) -> list[dict[str, Any]]:
+        return [self.definition(ns, name) for (ns, name) in self.definitions]
+
+    def versions(self, namespace: str, name: str) -> list[int]:
+        self.definition(namespace, name)
+        return sorted(self.definitions[(namespace, name)])
+
+    def namespaces(self) -> list[dict[str, str]]:
+        return [{"name": ns} for ns in sorted({ns for ns, _ in self.definitions})]
+
+    # ----------------------------------------------------------------- starting processes
+    def start(self, namespace: str | None, name: str | None, version: Any = None, input: Any = None,
+              request_id: str | None = None, correlation_id: str | None = None, *, sync: bool,
+              trigger: str = "API", process_type: str | None = None, created_by: str = "client.sdk") -> dict:
+        """Create a process; ``sync`` completes it at once, else it runs on the clock. Returns the raw dict."""
+        if version is not None:
+            try:
+                version = int(version)
+            except (TypeError, ValueError):
+                raise BadRequest(f"version must be an integer, got {version!r}") from None
+        if input is not None and not isinstance(input, dict):
+            raise BadRequest("input must be a JSON object")
+        defn = self.definition(namespace or "default", name or "", version)
+        key = (defn["namespace"], defn["name"], defn["version"])
+        info = self.infos[key]
+        now = self.tick()
+        pid = BASE_PROCESS_ID + len(self.created)
+        created = max(now, self.created[-1]) if self.created else now
+        rng = random.Random(self.seed * 1_000_003 + pid)
+        r = rng.getrandbits(64)
+        merged = {**(defn.get("defaultInput") or {}), **(input or {})}
+        p: dict[str, Any] = {
+            "processId": pid, "processType": process_type or defn["type"], "triggerType": trigger,
+            "namespace": key[0], "name": key[1], "version": key[2], "historyId": 7_000 + info["index"] * 10 + key[2],
+            "requestId": request_id or payloads.request_id(rng.getrandbits(128)),
+            "correlationId": correlation_id, "status": "RUNNING", "input": merged, "output": {},
+            "state": {}, "secretState": {}, "authClaims": None, "stepIdCount": len(info["flat"]),
+            "shardName": f"shard-{pid % 4}", "shardInstanceId": pid % 4, "created": created,
+            "updated": created, "createdBy": created_by, "tags": [{"name": "env", "value": "prod"}],
+            "_r": r, "_fail": -1, "_run": None, "_final": "COMPLETED", "_prev": None, "_wait": None, "_outs": None,
+        }
+        if sync:
+            p["status"] = "COMPLETED"
+            p["output"] = payloads.make_output(info["kind"], r >> 3, merged)
+            p["updated"] = created + 1
+        self._add(p)
+        if not sync:
+            self._run_from(p, 0, created)
+        return p
+
+    def rerun(self, process_id: int, version: Any = None) -> dict[str, Any]:
+        old = self.processes.get(process_id)
+        if old is None:
+            raise NotFound(f"process {process_id} not found")
+        return self.start(old["namespace"], old["name"], old["version"] if version in (None, "") else version,
+                          dict(old["input"]), None, old["correlationId"], sync=False,
+                          trigger=old["triggerType"], process_type=old["processType"], created_by="meshdeck rerun")
+
+    # ----------------------------------------------------------------- actions
+    def _action(self, ids: Any, apply: Callable[[dict[str, Any], int], str]) -> dict[str, Any]:
+        if not isinstance(ids, list):
+            raise BadRequest("body must be a JSON list of process ids")
+        now = self.tick()
+        count, details = 0, []
+        for raw in ids:
+            text = str(raw)
+            try:
+                pid = int(raw) if not isinstance(raw, bool) else None
+            except (TypeError, ValueError):
+                pid = None
+            if pid is None:
+                details.append({"id": text, "message": "invalid process id", "error": "invalid process id"})
+                continue
+            p = self.processes.get(pid)
+            if p is None:
+                details.append({"id": str(pid), "message": "process not found", "error": "process not found"})
+                continue
+            try:
+                msg = apply(p, now)
+            except ValueError as e:
+                details.append({"id": str(pid), "message": str(e), "error": str(e)})
+                continue
+            p["_text"] = search_text(p)
+            count += 1
+            details.append({"id": str(pid), "message": msg, "error": None})
+        return {"count": count, "details": details}
+
+    def terminate(self, ids: Any, reason: str | None = None) -> dict[str, Any]:
+        def apply(p: dict[str, Any], now: int) -> str:
+            if p["status"] != "RUNNING":
+                raise ValueError(f"process is {p['status']}; only RUNNING processes can be terminated")
+            p["_fail"] = current_index(p, len(self.info(p)["flat"]), now)
+            self._unpark(p)
+            p["_run"] = None
+            p["output"] = {**(p["output"] or {}), "reason": reason or "terminated by meshdeck"}
+            p["updated"] = now
+            self._set_status(p, "TERMINATED")
+            return "terminated"
+        return self._action(ids, apply)
+
+    def resume(self, ids: Any, version: int | None = None) -> dict[str, Any]:
+        def apply(p: dict[str, Any], now: int) -> str:
+            if p["status"] not in STOPPABLE:
+                raise ValueError(f"process is {p['status']}; only FAILED, TIMED_OUT, TERMINATED or CANCELLED "
+                                 "processes can be resumed")
+            if version is not None:
+                self.definition(p["namespace"], p["name"], version)
+                p["version"] = version
+            frm = max(p["_fail"], 0)
+            p["_prev"], p["_final"] = None, "COMPLETED"
+            p["output"] = {}
+            self._run_from(p, frm, now)
+            return "resumed"
+        return self._action(ids, apply)
+
+    def reviewed(self, ids: Any, reason: str | None = None) -> dict[str, Any]:
+        def apply(p: dict[str, Any], now: int) -> str:
+            if p["status"] not in STOPPABLE:
+                raise ValueError(f"process is {p['status']}; only FAILED, TIMED_OUT, TERMINATED or CANCELLED "
+                                 "processes can be marked reviewed")
+            p["_prev"] = p["status"]
+            if reason:
+                p["output"] = {**(p["output"] or {}), "reviewReason": reason}
+            p["updated"] = now
+            self._set_status(p, "REVIEWED")
+            return "marked reviewed"
+        return self._action(ids, apply)
+
+    def _unpark(self, p: dict[str, Any]) -> None:
+        if p["_wait"] is not None:
+            s = self.info(p)["flat"][p["_wait"][0]][0]
+            q = self.queues.get((s["namespace"], s["name"]))
+            if q and p["processId"] in q:
+                q.remove(p["processId"])
+            p["_wait"] = None
+
+    # ----------------------------------------------------------------- workers
+    def register(self, workers: Any) -> str:
+        if not isinstance(workers, list):
+            raise BadRequest("body must be a JSON list of {orgId, namespace, stepType, name}")
+        for w in workers:
+            if isinstance(w, dict) and w.get("name"):
+                self.registered.add((w.get("namespace") or "default", w["name"]))
+        return "OK"
+
+    def poll(self, requests: Any, size: int) -> list[dict[str, Any]]:
+        if not isinstance(requests, list):
+            raise BadRequest("body must be a JSON list of {stepQueueNameData, size}")
+        now = self.tick()
+        out: list[dict[str, Any]] = []
+        for req in requests:
+            q = (req or {}).get("stepQueueNameData") or {}
+            key = (q.get("namespace") or "default", q.get("name") or "")
+            self.registered.add(key)
+            want = min(int(req.get("size") or size or 1), size or 1_000_000)
+            queue = self.queues.get(key)
+            while queue and want > 0:
+                pid = queue.popleft()
+                p = self.processes[pid]
+                if p["status"] != "RUNNING" or p["_wait"] is None:
+                    continue
+                idx = p["_wait"][0]
+                p["_wait"] = (idx, now)
+                sdef = self.info(p)["flat"][idx][0]
+                sid = step_id(pid, idx)
+                out.append({"processId": pid, "stepId": sid, "stepExecutionId": sid * 10, "runCount": 1,
+                            "shardInstanceId": p["shardInstanceId"], "stepName": sdef["name"],
+                            "stepNamespace": sdef["namespace"], "stepRef": sdef["ref"],
+                            "inputParam": payloads.step_input(sdef, p["input"], p["_r"]),
+                            "isOptional": bool(sdef["optional"]), "polled": now, "scheduled": p["updated"],
+                            "updated": now, "priority": 0})
+                want -= 1
+        return out
+
+    def submit_results(self, results: Any) -> dict[str, Any]:
+        if not isinstance(results, list):
+            raise BadRequest("body must be a JSON list of WorkResponse")
+        now = self.tick()
+        answer: dict[str, Any] = {}
+        for res in results:
+            res = res if isinstance(res, dict) else {}
+            sid = res.get("stepId")
+            try:
+                sid = int(sid)
+            except (TypeError, ValueError):
+                answer[str(sid)] = {"errorMessage": "invalid stepId", "error_message": "invalid stepId"}
+                continue
+            p = self.processes.get(sid // STEP_ID_FACTOR)
+            idx = sid % STEP_ID_FACTOR
+            if p is None or p["status"] != "RUNNING" or p["_wait"] is None or p["_wait"][0] != idx:
+                msg = "Invalid request, step is not in RUNNING state"
+                answer[str(sid)] = {"processId": res.get("processId"), "stepId": sid, "errorMessage": msg,
+                                    "error_message": msg}
+                continue
+            status = str(res.get("status") or "COMPLETED").rsplit(".", 1)[-1].upper()
+            output = res.get("output") if isinstance(res.get("output"), dict) else {}
+            if status == "RUNNING":
+                pass  # still working; keep the step
+            elif status == "COMPLETED":
+                p["_outs"] = {**(p["_outs"] or {}), idx: output}
+                p["_wait"] = None
+                self._run_from(p, idx + 1, now)
+            else:
+                self._unpark(p)
+                p["_fail"], p["_run"], p["updated"] = idx, None, now
+                p["output"] = {**output, "failedStep": self.info(p)["flat"][idx][0]["ref"]}
+                p["output"].setdefault("error", f"worker reported {status}")
+                p["_outs"] = {**(p["_outs"] or {}), idx: output}
+                self._set_status(p, "TIMED_OUT" if status == "TIMED_OUT" else "FAILED")
+            p["_text"] = search_text(p)
+            answer[str(sid)] = {"processId": p["processId"], "stepId": sid, "errorMessage": None}
+        return answer
