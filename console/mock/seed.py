@@ -123,6 +123,8 @@ def generate(seed: int, executions: int, now_ms: int) -> tuple[dict, dict, list[
         status = _lookup(STATUS_TABLE, (r >> 26) % 1000)
         duration = 250 + (r >> 36) % 20_000 + (((r >> 20) % 600_000) if info["has_wait"] else 0)
         inp = payloads.make_input(kind, r)
+        if info["defn"]["defaultInput"]:
+            inp = {**info["defn"]["defaultInput"], **inp}
         p: dict[str, Any] = {
             "processId": pid, "processType": ptype, "triggerType": trigger, "namespace": ns, "name": name,
             "version": version, "historyId": 7_000 + info["index"] * 10 + version,
