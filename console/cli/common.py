@@ -1,0 +1,231 @@
+"""What every command shares: the global state, the backend, stdin ids, JSON arguments, refusals.
+
+Kept free of heavy imports at module level: pydantic, httpx and the client load only when a
+command needs a backend, so ``meshdeck --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from console.backend import Backend
+    from console.config import Settings
+
+T = TypeVar("T")
+
+#: Tests set this to one mock app (``console.mock.app.create_app(...)``) so that every ``--mock``
+#: invocation talks to the same in-memory store, which the test can then inspect.
+shared_mock_app: Any = None
+
+
+class CliProblem(Exception):
+    """A refusal or a usage problem found by meshdeck itself: one line, exit code 2 by default."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(" ".join(str(message).split()))
+        self.exit_code = exit_code
+
+
+@dataclass
+class State:
+    """The global options, from the root callback and then from the command (which wins)."""
+
+    profile: str | None = None
+    base_url: str | None = None
+    port: int | None = None
+    client_id: str | None = None
+    mock: bool = False
+    read_only: bool = False
+    no_color: bool = False
+    timeout: float | None = None
+    verbose: bool = False
+    _settings: Any = field(default=None, repr=False)
+
+    def merge(self, values: dict[str, Any]) -> None:
+        """Take every value that was given (not None, not a False flag)."""
+        for key, value in values.items():
+            if value is not None and value is not False:
+                setattr(self, key, value)
+                self._settings = None
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if not f.name.startswith("_")]
+
+    def settings(self) -> Settings:
+        """Settings from flags > environment > config file profile > defaults (cached)."""
+        if self._settings is None:
+            from console.config import load_settings
+
+            overrides = {"base_url": self.base_url, "port": self.port, "client_id": self.client_id,
+                         "timeout": self.timeout, "read_only": True if self.read_only else None}
+            self._settings = load_settings(self.profile, overrides)
+        return self._settings
+
+    @property
+    def color(self) -> bool:
+        return not self.no_color and not os.environ.get("NO_COLOR")
+
+
+def get_state(ctx: typer.Context | None = None) -> State:
+    """The State of the running command (created on first use)."""
+    if ctx is None:
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+# --- output streams -----------------------------------------------------------------------------
+
+def err(message: str) -> None:
+    """One plain line on stderr."""
+    typer.echo(message, err=True)
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def interactive() -> bool:
+    """Whether a person can answer a prompt (stdin is a terminal)."""
+    return stdin_is_tty()
+
+
+# --- running a command's async body ---------------------------------------------------------------
+
+def request_logger(method: str, url: str, status: int | None, ms: float) -> None:
+    """``--verbose``: one line per request on stderr (the token only travels in a header)."""
+    said = status if status is not None else "no answer"
+    err(f"> {method} {url} -> {said} ({ms:.0f} ms)")
+
+
+def open_backend(state: State) -> Backend:
+    from console.backend import open_backend as _open
+
+    settings = state.settings()
+    return _open(settings, mock=state.mock, mock_app=shared_mock_app if state.mock else None,
+                 on_request=request_logger if state.verbose else None)
+
+
+def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:
+    """Open the backend, run ``body(backend)`` in one ``asyncio.run``, close it in ``finally``."""
+    state = state or get_state()
+
+    async def main() -> T:
+        backend = open_backend(state)
+        try:
+            return await body(backend)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(main())
+
+
+# --- arguments ------------------------------------------------------------------------------------
+
+def split_values(values: Iterable[str] | None, upper: bool = False) -> list[str]:
+    """Repeatable options that also accept commas: ``--status failed,timed_out --status running``."""
+    out: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            part = part.strip()
+            if part:
+                out.append(part.upper() if upper else part)
+    return list(dict.fromkeys(out))
+
+
+def read_stdin_ids() -> list[str]:
+    """Ids from stdin, one per line or separated by whitespace (blank lines ignored)."""
+    if stdin_is_tty():
+        raise CliProblem("'-' reads ids from stdin, but stdin is a terminal: pipe ids in, "
+                         "e.g. meshdeck search --status FAILED -o ids | meshdeck resume - --yes")
+    return sys.stdin.read().split()
+
+
+def expand_ids(args: Iterable[str] | None) -> tuple[list[str], bool]:
+    """The ids named on the command line, ``-`` replaced by stdin's ids; and whether stdin was read."""
+    ids: list[str] = []
+    used_stdin = False
+    for arg in args or []:
+        if arg == "-":
+            if not used_stdin:
+                ids.extend(read_stdin_ids())
+                used_stdin = True
+        else:
+            ids.extend(arg.replace(",", " ").split())
+    return list(dict.fromkeys(ids)), used_stdin
+
+
+def read_json_arg(text: str | None, flag: str) -> Any:
+    """``--data '{"a": 1}'``, ``--data @file.json`` or ``--data -`` (stdin) parsed as JSON."""
+    if text is None:
+        return None
+    source = text
+    if text == "-":
+        source = sys.stdin.read()
+    elif text.startswith("@"):
+        path = Path(text[1:]).expanduser()
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliProblem(f"cannot read {flag} file {path}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise CliProblem(f"invalid JSON in {flag}: {exc.msg} (line {exc.lineno}, "
+                         f"column {exc.colno})") from None
+
+
+def split_name(text: str, what: str = "NAMESPACE/NAME") -> tuple[str, str]:
+    namespace, slash, name = text.strip().partition("/")
+    if not slash or not namespace or not name or "/" in name:
+        raise CliProblem(f"expected {what}, like default/order_fulfilment; got {text!r}")
+    return namespace, name
+
+
+def refuse_if_read_only(state: State, what: str) -> None:
+    settings = state.settings()
+    if settings.read_only:
+        why = "--read-only" if state.read_only else f"profile {settings.profile!r} is read_only"
+        raise CliProblem(f"refusing to {what}: {why} (drop the flag or use another profile)")
+
+
+def confirm(question: str, *, yes: bool, used_stdin: bool, count: int, verb: str) -> None:
+    """Ask ``question`` on stderr unless ``--yes``; refuse (exit 2) when nobody can answer.
+
+    When ids came from stdin the prompt has no input to read from, so ``--yes`` is required.
+    """
+    if yes:
+        return
+    if used_stdin:
+        raise CliProblem(f"ids came from stdin, so meshdeck cannot ask before it acts: pass --yes "
+                         f"to {verb} {count} execution(s)")
+    if not interactive():
+        raise CliProblem(f"not a terminal, so meshdeck cannot ask before it acts: pass --yes to "
+                         f"{verb} {count} execution(s)")
+    if not typer.confirm(question, default=False, err=True):
+        raise CliProblem("not confirmed; nothing was sent")

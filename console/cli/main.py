@@ -1,0 +1,187 @@
+"""The root ``meshdeck`` Typer app: global options, help panels, errors, and the TUI default.
+
+Every error a person can cause or meet (MeshdeckError, ConfigError, a refusal, bad input) ends
+here as one line ``meshdeck: error: ...`` on stderr and an exit code: 0 ok, 1 error (server or
+network), 2 usage or refused, 3 partial failure of a bulk action, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search
+from console.cli.common import CliProblem, err, get_state
+from console.cli.options import (
+    BaseUrlOpt,
+    ClientIdOpt,
+    MockOpt,
+    NoColorOpt,
+    PortOpt,
+    ProfileOpt,
+    ReadOnlyOpt,
+    TimeoutOpt,
+    VerboseOpt,
+)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def error_exit_code(exc: BaseException) -> int | None:
+    """The exit code for an error meshdeck reports in one line; None for an unexpected error."""
+    from console.errors import MeshdeckError
+
+    if isinstance(exc, CliProblem):
+        return exc.exit_code
+    if isinstance(exc, MeshdeckError):
+        return exc.exit_code
+    config = sys.modules.get("console.config")  # a ConfigError exists only if config was loaded
+    if config is not None and isinstance(exc, config.ConfigError):
+        return EXIT_USAGE
+    if isinstance(exc, ValueError):
+        return EXIT_USAGE
+    return None
+
+
+class MeshdeckGroup(TyperGroup):
+    """The root group: turns every error into one line and an exit code, once for all commands."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            err("meshdeck: interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # the reader stopped early (| head): stop quietly
+            _silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
+        except Exception as exc:  # noqa: BLE001 - this is the one place errors become exit codes
+            from typer._click.exceptions import ClickException
+
+            if isinstance(exc, ClickException):
+                raise
+            code = error_exit_code(exc)
+            verbose = get_state(ctx).verbose
+            if code is None:
+                if verbose:
+                    traceback.print_exc(file=sys.stderr)
+                text = " ".join(str(exc).split()) or type(exc).__name__
+                err(f"meshdeck: error: unexpected {type(exc).__name__}: {text}")
+                if not verbose:
+                    err("run with --verbose for details")
+                raise typer.Exit(EXIT_ERROR) from None
+            err(f"meshdeck: error: {' '.join(str(exc).split())}")
+            raise typer.Exit(code) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's exit flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+app = typer.Typer(
+    name="meshdeck",
+    cls=MeshdeckGroup,
+    help="Operations console for Unmeshed: find failed executions, see why, act on them in bulk, "
+         "safely. Without a command it opens the terminal UI.",
+    epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused, 3 partial failure "
+           "of a bulk action, 130 interrupted.",
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("meshdeck")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            number = "unknown"
+        typer.echo(f"meshdeck {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    profile: ProfileOpt = None,
+    base_url: BaseUrlOpt = None,
+    port: PortOpt = None,
+    client_id: ClientIdOpt = None,
+    mock: MockOpt = False,
+    read_only: ReadOnlyOpt = False,
+    no_color: NoColorOpt = False,
+    timeout: TimeoutOpt = None,
+    verbose: VerboseOpt = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    state = get_state(ctx)
+    state.merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
+                 "mock": mock, "read_only": read_only, "no_color": no_color, "timeout": timeout,
+                 "verbose": verbose})
+    if ctx.invoked_subcommand is None:
+        open_tui()
+
+
+def open_tui() -> None:
+    """Open the Textual UI with the resolved settings."""
+    state = get_state()
+    try:
+        from console.tui.app import run_tui
+    except ImportError as exc:
+        if exc.name and exc.name.startswith("console.tui"):
+            err("meshdeck: the TUI is not available yet")
+            raise typer.Exit(EXIT_ERROR) from None
+        raise
+    from console.cli.common import open_backend
+
+    settings = state.settings()
+    backend = open_backend(state)
+    result = run_tui(backend, settings, theme=settings.theme)
+    if isinstance(result, int) and result:
+        raise typer.Exit(result)
+
+
+@app.command("tui", rich_help_panel="Terminal UI")
+def tui_command(
+    profile: ProfileOpt = None, base_url: BaseUrlOpt = None, port: PortOpt = None,
+    client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
+    no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
+) -> None:
+    """Open the terminal UI (the same as meshdeck with no command)."""
+    get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
+                       "mock": mock, "read_only": read_only, "no_color": no_color,
+                       "timeout": timeout, "verbose": verbose})
+    open_tui()
+
+
+for module in (search, get, actions, run, definitions):
+    module.register(app)
+app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
+app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
+
+
+def run() -> None:
+    """Console-script entry point (``meshdeck``) and ``python -m console``."""
+    try:
+        app(prog_name="meshdeck")
+    except KeyboardInterrupt:  # outside a command (e.g. while parsing): no trace
+        err("meshdeck: interrupted")
+        sys.exit(EXIT_INTERRUPTED)

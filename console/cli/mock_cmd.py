@@ -1,0 +1,34 @@
+"""``meshdeck mock serve``: the embedded mock Unmeshed server over HTTP, for demos and tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from console.cli.common import CliProblem
+
+app = typer.Typer(help="The embedded mock Unmeshed server.", no_args_is_help=True)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 unless "
+                                      "you mean to share it).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8080,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 7,
+    executions: Annotated[int, typer.Option("--executions", min=0, help="Executions to generate.")] = 5000,
+    require_auth: Annotated[str | None, typer.Option(
+        "--require-auth", metavar="CLIENT_ID:TOKEN",
+        help="Answer 401 unless requests carry these credentials (default: accept any).")] = None,
+) -> None:
+    """Serve the mock over HTTP until Ctrl-C (the official SDK can talk to it too)."""
+    if require_auth is not None and not re.fullmatch(r"[^:\s]+:\S+", require_auth):
+        raise CliProblem("--require-auth must look like CLIENT_ID:TOKEN")
+    from console.mock.serve import serve as run_server
+
+    try:
+        run_server(host=host, port=port, seed=seed, executions=executions, require_auth=require_auth)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,64 @@
+"""``meshdeck search``: every filter of the search API, one page or ``--all`` streamed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from console.cli.common import err, run_with_backend
+from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
+
+
+def search(
+    filters: Filters,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="Rows to show.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Rows to skip (newest first).")] = 0,
+    all_: Annotated[bool, typer.Option("--all", help="Every match, page by page, written as it comes "
+                                                     "(ignores --limit).")] = False,
+    output: ListFormat = None,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", rich_help_panel=OUTPUT, metavar="A,B,...",
+        help="Columns for table, csv and json: id, namespace, name, version, status, trigger, type, "
+             "started, updated, duration, correlation, request, error.")] = None,
+) -> None:
+    """Find executions (newest first; the last 24 hours unless --since says otherwise).
+
+    Examples:  meshdeck search --status failed --since 2h
+               meshdeck search --name checkout --status FAILED,TIMED_OUT -o ids
+    """
+    from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS
+    from console.cli.output import RowWriter, choose_format, pick_columns
+
+    fmt = choose_format(output)
+    cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
+    query = filters.query(limit=limit, offset=offset)
+    writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
+                       columns_chosen=columns is not None)
+
+    async def body(backend):
+        from console.services.search import fetch_page, iter_pages
+
+        if all_:
+            async for rows in iter_pages(backend, query):
+                writer.write(rows)
+            return False
+        page = await fetch_page(backend, query)
+        writer.write(page.rows)
+        return page.has_more
+
+    try:
+        has_more = run_with_backend(body)
+    except BaseException:
+        if fmt == "json" and writer.count:
+            writer.close()  # rows already written stay a valid JSON array
+        raise
+    writer.close()
+    if writer.count == 0 and fmt == "table":
+        err("no execution matches (searched the last 24 hours unless --since was given)")
+    elif has_more and fmt == "table":
+        err(f"showing {writer.count} (more match: use --all, --limit or --offset {offset + limit})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search", rich_help_panel="Find and inspect")(with_globals(with_filters(search)))
