@@ -68,11 +68,6 @@ class MeshdeckApp(App):
 
     # ---- life cycle ------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
-        from console.tui.screens.executions import ExecutionsScreen
-
-        return ExecutionsScreen()
-
     def on_mount(self) -> None:
         if self._wanted_theme:
             if self._wanted_theme in self.available_themes:
@@ -82,7 +77,9 @@ class MeshdeckApp(App):
                 self.notify(f"no theme named {self._wanted_theme!r}; known: {known}",
                             severity="warning")
         self.screen_change_signal.subscribe(self, self._on_screen_change)
-        self._on_screen_change(self.screen)
+        from console.tui.screens.executions import ExecutionsScreen
+
+        self.push_screen(ExecutionsScreen())
 
     async def on_unmount(self) -> None:
         try:

@@ -10,7 +10,6 @@ class Banner(Static):
 
     DEFAULT_CSS = """
     Banner {
-        dock: top;
         width: 100%;
         height: 1;
         background: $error;

@@ -1,0 +1,147 @@
+"""Pieces of the execution detail screen that are not the screen itself: the summary block,
+the "copy as CLI command" lines and their picker. Plain functions where possible, so they are
+tested without running an app.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from console import format as fmt
+from console.models import ProcessData, extract_error
+from console.services.actions import applies
+
+
+@dataclass(frozen=True)
+class CliLine:
+    """One ``meshdeck ...`` line and what it does, for the copy picker and the palette."""
+
+    line: str
+    help: str
+
+
+def _global_flags(profile: str | None, mock: bool) -> str:
+    flags = ""
+    if profile:
+        flags += f" --profile {shlex.quote(profile)}"
+    if mock:
+        flags += " --mock"
+    return flags
+
+
+def cli_lines(process_id: str, status: str | None, *, step_id: int | None = None,
+              profile: str | None = None, mock: bool = False) -> list[CliLine]:
+    """The CLI lines equivalent to what this screen shows and can do, most useful first.
+
+    Showing the execution comes first, then every action that applies to ``status`` (the
+    destructive ones carry ``--yes``, as a script would run them), then the focused step.
+    """
+    pid = shlex.quote(str(process_id))
+    flags = _global_flags(profile, mock)
+    lines = [CliLine(f"meshdeck get {pid} --steps{flags}", "show this execution and its steps")]
+    for action, extra, words in (
+        ("resume", " --yes", "resume it (retries the failed steps)"),
+        ("terminate", " --reason 'stopped from meshdeck' --yes", "terminate it"),
+        ("review", " --reason 'reviewed' --yes", "mark it reviewed"),
+    ):
+        if applies(action, status):
+            lines.append(CliLine(f"meshdeck {action} {pid}{extra}{flags}", words))
+    lines.append(CliLine(f"meshdeck rerun {pid}{flags}", "run it again with the same input"))
+    if step_id is not None:
+        lines.append(CliLine(f"meshdeck step {step_id}{flags}", "show the focused step"))
+    return lines
+
+
+def failure_line(process: ProcessData) -> Text | None:
+    """``✗ charge_card (HTTP) failed after 3 attempts: card declined`` for a broken process."""
+    if process.status not in ("FAILED", "TIMED_OUT"):
+        return None
+    step = process.failed_step()
+    message = (step.error if step else None) or extract_error(process.output)
+    verb = "timed out" if process.status == "TIMED_OUT" else "failed"
+    text = Text("✗ ", style="bold red")
+    if step is not None:
+        text.append(step.ref or step.name or f"step {step.id}", style="bold")
+        if step.type:
+            text.append(f" ({step.type})")
+        text.append(f" {'timed out' if step.status == 'TIMED_OUT' else 'failed'}")
+        if step.attempts > 1:
+            text.append(f" after {step.attempts} attempts")
+    else:
+        text.append(f"the process {verb}")
+    text.append(": " if message else "", style="bold red")
+    text.append(message or " (no error message in the output)", style="bold")
+    return text
+
+
+def _when(ms: int | None, now: datetime) -> Text:
+    if not ms:
+        return Text("–", style="dim")
+    return Text.assemble((fmt.relative(ms, now), "bold"), "  ", (fmt.absolute(ms), "dim"))
+
+
+def summary(process: ProcessData, now: datetime) -> RenderableType:
+    """The execution's facts in two columns of label/value pairs, status first."""
+    status = process.status or "UNKNOWN"
+    head = Text()
+    head.append(f" {status} ", style=f"reverse {fmt.status_style(process.status) or 'bold'}")
+    head.append("  ")
+    head.append(f"{process.namespace or '?'}/", style="dim")
+    head.append(f"{process.name or '?'}", style="bold")
+    head.append(f"@{process.version}" if process.version is not None else "", style="dim")
+    head.append(f"   process {process.process_id}")
+
+    grid = Table.grid(padding=(0, 2), expand=False)
+    for _ in range(2):
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=48)
+    tags = " ".join(f"{t.name}={t.value}" for t in process.tags or []) or "–"
+    duration = fmt.duration(process.duration_ms) or "–"
+    if process.status == "RUNNING":
+        duration += " so far"
+    pairs = [
+        ("correlation", process.correlation_id or "–"), ("request", process.request_id or "–"),
+        ("trigger", process.trigger_type or "–"), ("type", process.process_type or "–"),
+        ("created", _when(process.created, now)), ("updated", _when(process.updated, now)),
+        ("duration", duration), ("created by", process.created_by or "–"),
+        ("steps", str(process.step_count)), ("tags", tags),
+    ]
+    for i in range(0, len(pairs), 2):
+        (k1, v1), (k2, v2) = pairs[i], pairs[i + 1]
+        grid.add_row(k1, v1, k2, v2)
+    return Group(head, grid)
+
+
+class CopyCommandScreen(ModalScreen[str | None]):
+    """Pick one ``meshdeck ...`` line to copy; returns the line, or None when dismissed."""
+
+    DEFAULT_CSS = """
+    CopyCommandScreen { align: center middle; }
+    CopyCommandScreen > OptionList { width: 90; max-height: 12; border: round $accent;
+                                     padding: 0 1; }
+    CopyCommandScreen > Label { width: 90; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, lines: list[CliLine]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        yield Label("Copy as CLI command: enter copies, escape closes")
+        yield OptionList(*[Option(Text.assemble((c.line, "bold"), "\n  ", (c.help, "dim")))
+                           for c in self.lines])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.lines[event.option_index].line)

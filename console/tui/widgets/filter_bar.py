@@ -1,0 +1,116 @@
+"""The filter bar: time window, namespace, names, full text; more filters on a second row.
+
+Enter in any field (or a new time window) applies the filters. Lists are comma-separated.
+Statuses are not here: the status facets under the bar choose them.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Select
+
+from console.models import ProcessTriggerType, ProcessType
+from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters, split_list
+
+#: Input id -> (placeholder, Filters field, upper-case the items).
+MAIN_FIELDS = {
+    "f-namespace": ("namespace", "namespace", False),
+    "f-names": ("process names (a, b)", "names", False),
+    "f-text": ("/ full text search", "text", False),
+}
+MORE_FIELDS = {
+    "f-triggers": ("triggers: API, MANUAL…", "trigger_types", True),
+    "f-types": ("types: STANDARD…", "process_types", True),
+    "f-correlation": ("correlation ids", "correlation_ids", False),
+    "f-request": ("request ids", "request_ids", False),
+    "f-ids": ("process ids", "process_ids", False),
+    "f-tags": ("tags: env:prod", "tags", False),
+}
+SUGGESTIONS = {
+    "f-triggers": [t.value for t in ProcessTriggerType],
+    "f-types": [t.value for t in ProcessType],
+}
+
+
+class FilterBar(Vertical):
+    """Every search filter but statuses; posts ``FilterBar.Applied`` when the user applies."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: auto; padding: 0 1; }
+    FilterBar Horizontal { height: 1; margin-bottom: 1; }
+    FilterBar #more { display: none; }
+    FilterBar.-more #more { display: block; }
+    FilterBar Input { width: 1fr; margin-right: 1; }
+    FilterBar #f-text { width: 2fr; }
+    FilterBar #f-window { width: 16; margin-right: 1; }
+    FilterBar .custom { display: none; width: 18; }
+    FilterBar.-custom .custom { display: block; }
+    """
+
+    class Applied(Message):
+        """The user pressed enter in a field or picked a time window."""
+
+    def __init__(self, window: str = DEFAULT_WINDOW, namespace: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._window = window
+        self._namespace = namespace
+
+    def compose(self) -> ComposeResult:
+        options = [(f"window {label}", label) for label in WINDOWS]
+        with Horizontal(id="main"):
+            yield Select(options, value=self._window, allow_blank=False, compact=True,
+                         id="f-window", tooltip="Time window of the search")
+            yield Input(placeholder="since: 2h / ISO", compact=True, id="f-since",
+                        classes="custom")
+            yield Input(placeholder="until (now)", compact=True, id="f-until", classes="custom")
+            for field_id, (placeholder, _, _) in MAIN_FIELDS.items():
+                value = self._namespace if field_id == "f-namespace" else ""
+                yield Input(value, placeholder=placeholder, compact=True, id=field_id)
+        with Horizontal(id="more"):
+            for field_id, (placeholder, _, _) in MORE_FIELDS.items():
+                suggest = SUGGESTIONS.get(field_id)
+                yield Input(placeholder=placeholder, compact=True, id=field_id,
+                            suggester=SuggestFromList(suggest, case_sensitive=False)
+                            if suggest else None)
+
+    def on_mount(self) -> None:
+        self.set_class(self._window == "custom", "-custom")
+
+    @property
+    def window(self) -> str:
+        value = self.query_one("#f-window", Select).value
+        return value if isinstance(value, str) else DEFAULT_WINDOW
+
+    def set_window(self, window: str) -> None:
+        self.query_one("#f-window", Select).value = window
+
+    def toggle_more(self) -> bool:
+        self.toggle_class("-more")
+        return self.has_class("-more")
+
+    def read(self, statuses: list[str]) -> Filters:
+        """The filters as typed, with ``statuses`` from the facets."""
+        values: dict[str, object] = {}
+        for field_id, (_, name, upper) in {**MAIN_FIELDS, **MORE_FIELDS}.items():
+            raw = self.query_one(f"#{field_id}", Input).value
+            values[name] = raw if name in ("namespace", "text") else split_list(raw, upper)
+        return Filters(window=self.window, since=self.query_one("#f-since", Input).value,
+                       until=self.query_one("#f-until", Input).value,
+                       statuses=list(statuses), **values)  # type: ignore[arg-type]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Applied())
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        custom = event.value == "custom"
+        self.set_class(custom, "-custom")
+        if custom:
+            self.query_one("#f-since", Input).focus()
+        else:
+            self.post_message(self.Applied())

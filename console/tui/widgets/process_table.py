@@ -1,0 +1,51 @@
+"""The executions table: a ``VirtualTable`` whose rows are ``ProcessData``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from console import format as fmt
+from console.models import ProcessData
+from console.tui.widgets.vtable import Column, VirtualTable
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def process_columns(now: Callable[[], datetime]) -> list[Column]:
+    """The columns of the executions table; ``now`` makes "started" relative (and testable)."""
+    return [
+        Column("mark", " ", 1, lambda p: ""),
+        Column("status", "status", 10, lambda p: _text(p.status),
+               style=lambda p: fmt.status_style(p.status)),
+        Column("name", "name", 18, lambda p: _text(p.name), flex=True),
+        Column("namespace", "namespace", 13, lambda p: _text(p.namespace)),
+        Column("process_id", "process id", 10, lambda p: _text(p.process_id),
+               sort_key=lambda p: p.process_id),
+        Column("correlation_id", "correlation id", 20, lambda p: _text(p.correlation_id)),
+        Column("trigger", "trigger", 11, lambda p: _text(p.trigger_type)),
+        Column("started", "started", 8, lambda p: fmt.relative(p.created, now()),
+               sort_key=lambda p: p.created, align_right=True),
+        Column("duration", "duration", 8, lambda p: fmt.duration(p.duration_ms),
+               sort_key=lambda p: p.duration_ms, align_right=True),
+        Column("steps", "steps", 5, lambda p: _text(p.step_count or ""),
+               sort_key=lambda p: p.step_count, align_right=True),
+    ]
+
+
+def process_key(process: ProcessData) -> str:
+    return str(process.process_id)
+
+
+class ProcessTable(VirtualTable):
+    """Executions, newest first as the server sends them, until the user sorts."""
+
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(process_columns(now), process_key, id=id,
+                         empty_text="no executions match these filters in this time window")
+
+    @property
+    def sortable(self) -> list[tuple[str, str]]:
+        return [(c.key, c.label) for c in self.columns if c.key != "mark"]
