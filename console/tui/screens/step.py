@@ -27,7 +27,7 @@ from console.tui.widgets.step_tree import STATUS_GLYPHS
 
 ATTEMPT_COLUMNS = ("run", "executor", "scheduled", "polled", "started", "took", "result",
                    "attempt id")
-RESULT_WIDTH = 70
+RESULT_WIDTH = 56
 
 
 def clock_ms(ms: int | None) -> str:
