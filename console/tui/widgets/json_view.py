@@ -160,7 +160,7 @@ class JsonTree(Tree[object]):
 
 
 class JsonView(Vertical):
-    """A titled JSON document: tree (default) or raw view (``v``), copy (``c``)."""
+    """A titled JSON document: tree (default) or raw view (``f``), copy (``c``)."""
 
     DEFAULT_CSS = """
     JsonView { height: 1fr; }
@@ -170,8 +170,8 @@ class JsonView(Vertical):
     """
 
     BINDINGS = [
-        Binding("v", "toggle_raw", "Raw/tree"),
-        Binding("c", "copy", "Copy JSON"),
+        Binding("f", "toggle_raw", "Raw/folded", tooltip="Switch between the foldable tree and raw JSON"),
+        Binding("c", "copy", "Copy JSON", tooltip="Copy the whole document as JSON"),
     ]
 
     def __init__(self, title: str, value: Any = None, **kwargs) -> None:

@@ -36,10 +36,13 @@ class StepNode:
     note: str | None = None
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, StepNode]]:
-        """This node and its descendants, depth first, as ``(depth, node)``."""
-        yield depth, self
-        for child in self.children:
-            yield from child.walk(depth + 1)
+        """This node and its descendants, depth first, as ``(depth, node)`` (no recursion, so
+        a very deep chain cannot overflow the stack)."""
+        stack: list[tuple[int, StepNode]] = [(depth, self)]
+        while stack:
+            level, node = stack.pop()
+            yield level, node
+            stack.extend((level + 1, child) for child in reversed(node.children))
 
     def path(self) -> list[StepNode]:
         """The nodes from the top level down to this one."""
@@ -180,17 +183,15 @@ class StepTree(Tree[StepData]):
         self.clear()
         self._by_step = {}
 
-        def add(parent: TreeNode[StepData], node: StepNode) -> None:
+        made: dict[int, TreeNode[StepData]] = {}
+        for _, node in walk_forest(build_step_forest(steps)):
             sid = node.step.id
+            parent = made[id(node.parent)] if node.parent is not None else self.root
             tree_node = parent.add(step_label(node.step, node.note), data=node.step,
                                    expand=sid not in collapsed, allow_expand=bool(node.children))
+            made[id(node)] = tree_node
             if sid is not None:
                 self._by_step.setdefault(sid, tree_node)
-            for child in node.children:
-                add(tree_node, child)
-
-        for root in build_step_forest(steps):
-            add(self.root, root)
         target = focus_step_id if first or cursor is None else cursor
         if not self.focus_step(target) and self.root.children:
             self.move_cursor(self.root.children[0])
