@@ -35,10 +35,7 @@ def _targets(ids: list[str] | None, filters: Filters, verb: str) -> tuple[list[s
         raise CliProblem(f"name what to {verb}: process ids, '-' to read ids from stdin, or filters "
                          "such as --status FAILED --since 1h")
     if ids:
-        found, used_stdin = expand_ids(ids)
-        if not found:
-            raise CliProblem("no ids were given (stdin was empty)")
-        return found, used_stdin
+        return expand_ids(ids)  # an empty stdin is "nothing to do", as in `search | review -`
     return None, False
 
 
@@ -66,7 +63,7 @@ def bulk(action: str, ids: list[str] | None, filters: Filters, reason: str | Non
     else:
         targets = unique_ids(given)
     if not targets:
-        err(f"nothing to {verb}: no execution matches")
+        err(f"nothing to {verb}: " + ("no execution matches" if given is None else "no ids on stdin"))
         return
     if capped:
         err(f"warning: more than {len(targets):,} executions match; only the newest {len(targets):,} "

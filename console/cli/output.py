@@ -121,7 +121,7 @@ class RowWriter:
             sys.stdout.write("[]\n" if self.count == 0 else "\n]\n")
         elif self.fmt == "csv" and self._csv is None:
             csv.writer(sys.stdout, lineterminator="\n").writerow([c.name for c in self.columns])
-        elif self.fmt == "table":
+        elif self.fmt == "table" and self._table_rows:
             print_table(self.columns, self._table_rows, title=self.title)
         sys.stdout.flush()
 

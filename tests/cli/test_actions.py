@@ -191,3 +191,9 @@ def test_rerun_unknown_id_fails_with_exit_1(cli, mock):
 def test_help_of_each_action_mentions_yes(cli, action):
     run = cli(action, "--help")
     assert run.exit_code == 0 and "--yes" in run.stdout
+
+
+def test_empty_stdin_is_nothing_to_do(cli, mock):
+    run = cli("review", "-", "--yes", "--mock", input="")
+    assert run.exit_code == 0 and run.stdout == ""
+    assert "nothing to mark reviewed: no ids on stdin" in run.stderr and mock.posts == []
