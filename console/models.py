@@ -107,6 +107,7 @@ class WireModel(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         extra="allow",
+        coerce_numbers_to_str=True,
         protected_namespaces=(),
     )
 
@@ -256,10 +257,14 @@ class ProcessData(WireModel):
         return max(failed, key=lambda s: (s.updated or 0, s.id or 0)) if failed else None
 
 
+def _text(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
 class ActionDetail(WireModel):
-    id: str | None = None
-    message: str | None = None
-    error: str | None = None
+    id: Annotated[str | None, BeforeValidator(_text)] = None
+    message: Annotated[str | None, BeforeValidator(_text)] = None
+    error: Annotated[str | None, BeforeValidator(_text)] = None
 
     @property
     def ok(self) -> bool:
