@@ -7,8 +7,9 @@ Semantics (all filters optional, combined with AND; the values inside one list f
   of an enum member, ``ProcessStatus.FAILED`` (case-insensitive).
 - ``stepNames`` / ``stepRefs``: the process's definition version has a step with that name / ref.
 - ``tags``: a process matches when it carries ANY of the given tags. A tag is written ``name``
-  (any value), ``name:value`` or ``name=value`` (exact value, case-insensitive); the Python SDK's
-  ``str(TagValue(name='env', value='prod'))`` form is understood too (empty value = any value).
+  (any value), ``name:value`` or ``name=value`` (exact value, case-insensitive). The Python SDK
+  sends ``str()`` of ``asdict(TagValue)``, i.e. ``{'name': 'env', 'value': 'prod'}``: that form,
+  its JSON twin and ``TagValue(name='env', value='prod')`` are understood too (empty value = any).
 - ``fullTextSearchQuery``: case-insensitive substring of a precomputed text holding the name,
   namespace, process id, correlation and request ids and the JSON of input and output.
 - ``limit`` (default 10) and ``offset`` (default 0); results are newest first (created desc).
@@ -29,7 +30,8 @@ from console.mock.seed import BASE_PROCESS_ID
 from console.mock.store import BadRequest, MockStore
 
 DAY_MS = 86_400_000
-_SDK_TAG = re.compile(r"TagValue\(name='([^']*)',\s*value='([^']*)'\)")
+_SDK_TAG = re.compile(r"""TagValue\(name='([^']*)',\s*value='([^']*)'\)"""
+                      r"""|\{\s*['"]name['"]\s*:\s*['"]([^'"]*)['"]\s*,\s*['"]value['"]\s*:\s*['"]([^'"]*)['"]\s*\}""")
 
 
 def split_list(value: str | None) -> list[str]:
@@ -56,7 +58,7 @@ def parse_int(params: Mapping[str, str], name: str, default: int | None = None) 
 def parse_tags(value: str | None) -> list[tuple[str, str | None]]:
     if not value:
         return []
-    tags = [(n.lower(), v.lower() or None) for n, v in _SDK_TAG.findall(value)]
+    tags = [((n1 or n2).lower(), (v1 or v2).lower() or None) for n1, v1, n2, v2 in _SDK_TAG.findall(value)]
     for token in split_list(_SDK_TAG.sub("", value)):
         sep = ":" if ":" in token else "=" if "=" in token else None
         if sep:

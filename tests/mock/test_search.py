@@ -131,3 +131,24 @@ async def test_status_change_updates_index(client, store):
     assert r.json()["count"] == 1
     assert pid not in [h["processId"] for h in await search(client, **ALL, statuses="FAILED")]
     assert pid in [h["processId"] for h in await search(client, **ALL, statuses="REVIEWED")]
+
+
+async def test_query_exactly_as_the_python_sdk_builds_it(client, clock):
+    """The SDK sends str() of enum members and of asdict(TagValue): both must filter correctly."""
+    from dataclasses import asdict
+
+    from unmeshed.sdk.common.process_search_request import ProcessSearchRequest
+    from unmeshed.sdk.common.tag_value import TagValue
+    from unmeshed.sdk.common.unmeshed_constants import ProcessStatus, ProcessTriggerType
+
+    req = ProcessSearchRequest(startTimeEpoch=clock() - 7 * DAY, statuses=[ProcessStatus.FAILED],
+                               triggerTypes=[ProcessTriggerType.API, ProcessTriggerType.SCHEDULED],
+                               tags=[TagValue("region", "eu-west-1")], limit=50)
+    params = {k: ",".join(str(x) for x in v) if isinstance(v, list) else v
+              for k, v in asdict(req).items() if v is not None}
+    assert params["tags"] == "{'name': 'region', 'value': 'eu-west-1'}"
+    hits = await search(client, **params)
+    assert hits
+    for h in hits:
+        assert h["status"] == "FAILED" and h["triggerType"] in ("API", "SCHEDULED")
+        assert {"name": "region", "value": "eu-west-1"} in h["tags"]
