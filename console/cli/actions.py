@@ -205,14 +205,16 @@ def _result_cell(r: dict[str, Any]):
 
 
 def _make(action: str, summary: str):
-    def command(ids: IdsArg = None, filters: Filters = None, reason: ReasonOpt = None,  # type: ignore[assignment]
-                yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None) -> None:
-        bulk(action, ids, filters, reason, yes, dry_run, output)
-
+    """The command function of one bulk action (resume takes no reason on the wire)."""
     if action == "resume":
-        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment] # noqa: F811
+        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
                     yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None) -> None:
             bulk(action, ids, filters, None, yes, dry_run, output)
+    else:
+        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
+                    reason: ReasonOpt = None, yes: YesOpt = False, dry_run: DryRunOpt = False,
+                    output: ResultFormat = None) -> None:
+            bulk(action, ids, filters, reason, yes, dry_run, output)
 
     command.__name__ = action
     command.__doc__ = summary

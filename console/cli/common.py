@@ -6,7 +6,6 @@ command needs a backend, so ``meshdeck --help`` stays fast.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -127,12 +126,17 @@ def open_backend(state: State) -> Backend:
     from console.backend import open_backend as _open
 
     settings = state.settings()
+    # Plain http needs no TLS context (building one costs ~35 ms at start); redirects are not
+    # followed, so an http base URL can never end up talking TLS unverified.
+    plain = settings.base_url.lower().startswith("http://") or state.mock
     return _open(settings, mock=state.mock, mock_app=shared_mock_app if state.mock else None,
-                 on_request=request_logger if state.verbose else None)
+                 on_request=request_logger if state.verbose else None, verify=not plain)
 
 
 def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:
     """Open the backend, run ``body(backend)`` in one ``asyncio.run``, close it in ``finally``."""
+    import asyncio
+
     state = state or get_state()
 
     async def main() -> T:

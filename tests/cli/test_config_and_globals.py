@@ -148,3 +148,13 @@ def test_tui_not_available_is_one_line(cli, monkeypatch):
 @pytest.mark.parametrize("code,exc", [(2, ValueError("bad")), (1, RuntimeError("x"))])
 def test_error_exit_code_mapping(code, exc):
     assert cli_main.error_exit_code(exc) == (code if code == 2 else None)
+
+
+def test_mock_serve_checks_require_auth(cli):
+    run = cli("mock", "serve", "--require-auth", "no-colon-here")
+    assert run.exit_code == 2 and "CLIENT_ID:TOKEN" in run.stderr
+
+
+def test_no_color_and_timeout_after_the_command(cli, mock):
+    run = cli("search", "--mock", "--no-color", "--timeout", "3", "--limit", "2")
+    assert run.exit_code == 0 and "\x1b[" not in run.stdout and run.lines[0].startswith("ID")
