@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -112,9 +113,22 @@ class MeshdeckApp(App):
             return
         self.push_screen(ExecutionDetailScreen(str(process_id)))
 
-    def run_action(self, action: str, ids: list[str],
-                   statuses: dict[str, str | None] | None = None) -> None:
-        """Confirm, send and report a destructive action (terminate|resume|review|rerun)."""
+    def run_action(self, action: str, ids: Any = None,  # type: ignore[override]
+                   statuses: dict[str, str | None] | None = None) -> Any:
+        """Confirm, send and report a destructive action: ``run_action("resume", ids, statuses)``.
+
+        The name is shared with Textual's own ``App.run_action(action, default_namespace)``,
+        which Textual calls for every key binding; a list/tuple/set of ids selects meshdeck's
+        flow (``start_action``), anything else is Textual's call and goes to Textual.
+        """
+        if isinstance(ids, (list, tuple, set, frozenset)):
+            self.start_action(action, list(ids), statuses)
+            return None
+        return super().run_action(action, ids)
+
+    def start_action(self, action: str, ids: list[str],
+                     statuses: dict[str, str | None] | None = None) -> None:
+        """The destructive flow (terminate|resume|review|rerun); see ``console.tui.bulk``."""
         from console.tui import bulk
 
         bulk.start(self, action, ids, statuses)

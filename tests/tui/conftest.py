@@ -8,7 +8,9 @@
 - ``make_app(executions=..., seed=7, read_only=False, banner=None, backend=None, settings=None)``:
   a ``MeshdeckApp`` over an in-process mock (``create_app(seed, executions, clock)``). The mock
   app is kept on ``app.mock_app`` (``app.mock_app.state.store`` to check what an action did).
-- ``wait_idle(pilot)``: let workers finish and the screen settle.
+- ``wait_idle(pilot)``: let workers finish and the screen settle. Do not call
+  ``app.workers.wait_for_complete()`` while a confirm modal is open: the action flow is a worker
+  waiting for the user, so it never completes; ``wait_idle`` knows that.
 
 Usage::
 
@@ -92,9 +94,20 @@ def wait_idle() -> Callable[..., Any]:
     """``await wait_idle(pilot)``: workers done, messages processed, screen refreshed."""
 
     async def settle(pilot, rounds: int = 3) -> None:
+        app = pilot.app
         for _ in range(rounds):
             await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            others = [w for w in app.workers if w.group != "bulk" and not w.is_finished]
+            if others:  # (an empty list would mean "all workers")
+                await app.workers.wait_for_complete(others)
+            # The bulk flow waits for the user in its confirm modal: wait for it to get there
+            # (or finish), never for the user.
+            for _ in range(250):
+                flows = [w for w in app.workers if w.group == "bulk" and not w.is_finished]
+                if not flows or (app.screen.is_modal and type(app.screen).__name__
+                                 not in ("ProgressScreen",)):
+                    break
+                await pilot.pause(0.02)
         await pilot.pause()
 
     return settle
