@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from rich.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
@@ -35,8 +36,8 @@ def binding_commands(screen: Screen) -> Iterator[PaletteCommand]:
         node = active.node
         key_text = binding.key_display or screen.app.get_key_display(binding)
         run = partial(screen.app.call_later, node.run_action, binding.action)
-        yield PaletteCommand(binding.description, f"{binding.tooltip or ''} [{key_text}]".strip(),
-                             run)
+        yield PaletteCommand(binding.description,
+                             f"{binding.tooltip or binding.description} (key {key_text})", run)
 
 
 def screen_commands(screen: Screen) -> list[PaletteCommand]:
@@ -55,11 +56,12 @@ class MeshdeckCommands(Provider):
 
     async def discover(self) -> Hits:
         for command in self._commands():
-            yield DiscoveryHit(command.name, command.run, help=command.help)
+            yield DiscoveryHit(command.name, command.run, help=escape(command.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for command in self._commands():
             score = max(matcher.match(command.name), matcher.match(command.help) * 0.5)
             if score > 0:
-                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
+                yield Hit(score, matcher.highlight(command.name), command.run,
+                          help=escape(command.help))

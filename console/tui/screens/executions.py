@@ -276,6 +276,7 @@ class ExecutionsScreen(Screen):
 
     def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
         self._apply_filters()
+        self.table.focus()
 
     def on_status_facets_toggled(self, event: StatusFacets.Toggled) -> None:
         self._apply_filters()
