@@ -200,7 +200,7 @@ async def test_tabs_json_raw_view_and_copy(make_app, wait_idle):
         await wait_idle(pilot)
         assert view.raw
         raw = view.query_one("#raw-text").content
-        assert json.loads(raw.code) == wire["input"]
+        assert json.loads(raw.plain) == wire["input"]
         await pilot.press("c")
         await wait_idle(pilot)
         assert json.loads(app.clipboard) == wire["input"]
@@ -246,6 +246,10 @@ async def test_a_huge_output_opens_quickly_and_is_cut_in_the_tree(make_app, wait
         assert len(labels) < 400
         assert any("more chars" in label for label in labels)
         assert any("79,900 more" in label for label in labels)
+        await pilot.press("f")
+        await wait_idle(pilot)
+        raw = screen.query_one("#output-json").query_one("#raw-text").content.plain
+        assert "more characters not shown" in raw and len(raw) < 70_000
 
 
 async def test_odd_step_graphs_show_every_step(make_app, wait_idle):

@@ -12,12 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
 from textual.widgets import ContentSwitcher, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -214,15 +215,13 @@ class JsonView(Vertical):
         text = to_json_text(self.value)
         cut = len(text) - RAW_LIMIT
         shown = text[:RAW_LIMIT] if cut > 0 else text
-        renderable: Any = Syntax(shown, "json", theme="ansi_dark", word_wrap=False,
-                                 background_color="default")
+        # Textual's own highlighter: theme colours, no foreign background behind the tokens
+        content = highlight(shown, language="json")
         if cut > 0:
-            from rich.console import Group
-
-            renderable = Group(renderable, Text(f"… {cut:,} more characters not shown here; "
-                                                "press c to copy the whole document",
-                                                style="yellow"))
-        self.query_one("#raw-text", Static).update(renderable)
+            content = Content.assemble(content, "\n", (f"… {cut:,} more characters not shown "
+                                                        "here; press c to copy the whole document",
+                                                        "$warning"))
+        self.query_one("#raw-text", Static).update(content)
 
     def action_toggle_raw(self) -> None:
         switcher = self.query_one(ContentSwitcher)
