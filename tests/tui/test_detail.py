@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from console.errors import NotFound, Unreachable
+from console.errors import Unreachable
 from console.models import ProcessData, StepData
 from console.tui.screens.detail import ExecutionDetailScreen
 from console.tui.screens.step import StepScreen
@@ -274,21 +274,31 @@ async def test_odd_step_graphs_show_every_step(make_app, wait_idle):
         assert app.is_running
 
 
-async def test_step_screen_shows_the_given_step_when_the_fetch_fails(make_app, wait_idle):
+async def test_refresh_keeps_the_cursor_and_the_folding(make_app, wait_idle):
     app = make_app()
-    step = StepData(id=5, ref="given", status="COMPLETED", execution_list=[])
-
-    async def missing(*_args, **_kwargs):
-        raise NotFound("no step 5", status=404)
-
-    app.backend.get_step = missing
+    pid, wire = failed_with_nested_step(app)
     async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, wait_idle, pid)
+        tree = screen.query_one(StepTree)
+        failed_node = tree.cursor_node
+        container = failed_node.parent.data.id
+        await pilot.press("shift+left", "space")  # to the container, fold it
         await wait_idle(pilot)
-        app.push_screen(StepScreen("5", step))
+        assert tree.cursor_node.data.id == container and not tree.cursor_node.is_expanded
+        await pilot.press("r")
         await wait_idle(pilot)
-        screen = app.screen
-        assert isinstance(screen, StepScreen)
-        assert "given" in text_of(screen.query_one("#step-summary"))
-        assert any("no step 5" in n for n in notifications(app))
-        await pilot.press("y")
-        assert app.clipboard == "meshdeck step 5"
+        assert tree.cursor_node.data.id == container and not tree.cursor_node.is_expanded
+
+
+async def test_palette_offers_each_cli_line(make_app, wait_idle):
+    app = make_app()
+    pid, _ = failed_with_nested_step(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, wait_idle, pid)
+        commands = screen.palette_commands()
+        names = [c.name for c in commands]
+        assert f"Copy CLI: meshdeck get {pid} --steps" in names
+        assert f"Copy CLI: meshdeck resume {pid} --yes" in names
+        commands[0].run()
+        await wait_idle(pilot)
+        assert app.clipboard == f"meshdeck get {pid} --steps"

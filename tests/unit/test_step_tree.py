@@ -78,7 +78,8 @@ def test_start_zero_means_never_started():
 
 
 def test_duplicate_ids_are_both_kept_and_children_attach_to_the_first():
-    steps = [step(1, ref="a", schedule=1), step(1, ref="b", schedule=2), step(2, parent=1, schedule=3)]
+    steps = [step(1, ref="a", schedule=1), step(1, ref="b", schedule=2),
+             step(2, parent=1, schedule=3)]
     forest = build_step_forest(steps)
     assert [(n.step.ref, len(n.children)) for n in forest] == [("a", 1), ("b", 0)]
 

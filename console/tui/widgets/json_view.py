@@ -171,7 +171,8 @@ class JsonView(Vertical):
     """
 
     BINDINGS = [
-        Binding("f", "toggle_raw", "Raw/folded", tooltip="Switch between the foldable tree and raw JSON"),
+        Binding("f", "toggle_raw", "Raw/folded",
+                tooltip="Switch between the foldable tree and raw JSON"),
         Binding("c", "copy", "Copy JSON", tooltip="Copy the whole document as JSON"),
     ]
 

@@ -57,7 +57,8 @@ class TimelineLayout:
 
 
 def format_offset(ms: int) -> str:
-    """``+0s``, ``+250ms``, ``+1.2s``, ``+45s``, ``+2m``, ``+1m30s``, ``+2h``, ``+1h30m``, ``+2d``."""
+    """``+0s``, ``+250ms``, ``+1.2s``, ``+45s``, ``+2m``, ``+1m30s``, ``+2h``, ``+1h30m``,
+    ``+2d``."""
     ms = max(0, int(ms))
     if ms == 0:
         return "+0s"
@@ -106,7 +107,8 @@ def layout_timeline(steps: Sequence[StepData] | Sequence[StepNode], width: int,
     width = max(1, width)
     forest = (list(steps) if steps and isinstance(steps[0], StepNode)
               else build_step_forest(steps))  # type: ignore[arg-type]
-    spans = [(depth, node.step, step_span(node.step, now_ms)) for depth, node in walk_forest(forest)]
+    spans = [(depth, node.step, step_span(node.step, now_ms))
+             for depth, node in walk_forest(forest)]
     starts = [s[0] for _, _, s in spans if s]
     ends = [s[1] for _, _, s in spans if s]
     origin = min(starts) if starts else (origin_ms or 0)
@@ -194,8 +196,8 @@ def render_timeline(steps: Sequence[StepData], total_width: int, now_ms: int | N
         axis[at:at + len(label)] = list(label)
         free_from = at + len(label) + 1
     out.append(" " * lead + "".join(axis) + "\n", style="dim")
-    out.append(" " * lead + "".join("┬" if c in tick_cols else "─" for c in range(bar_w)) + "\n",
-               style="dim")
+    axis_line = "".join("┬" if c in tick_cols else "─" for c in range(bar_w))
+    out.append(" " * lead + axis_line + "\n", style="dim")
 
     for label, row in zip(labels, layout.rows):
         if len(label) > label_w:
