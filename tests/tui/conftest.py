@@ -92,22 +92,6 @@ def make_app(clock) -> Callable[..., Any]:
 @pytest.fixture
 def wait_idle() -> Callable[..., Any]:
     """``await wait_idle(pilot)``: workers done, messages processed, screen refreshed."""
-
-    async def settle(pilot, rounds: int = 3) -> None:
-        app = pilot.app
-        for _ in range(rounds):
-            await pilot.pause()
-            others = [w for w in app.workers if w.group != "bulk" and not w.is_finished]
-            if others:  # (an empty list would mean "all workers")
-                await app.workers.wait_for_complete(others)
-            # The bulk flow waits for the user in its confirm modal: wait for it to get there
-            # (or finish), never for the user.
-            for _ in range(250):
-                flows = [w for w in app.workers if w.group == "bulk" and not w.is_finished]
-                if not flows or (app.screen.is_modal and type(app.screen).__name__
-                                 not in ("ProgressScreen",)):
-                    break
-                await pilot.pause(0.02)
-        await pilot.pause()
+    from tests.tui.scenarios import settle
 
     return settle

@@ -129,8 +129,8 @@ class VirtualTable(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def set_rows(self, rows: Iterable[Any], *, keep_cursor: bool = True) -> None:
-        """Replace the rows; the cursor stays on the same key if it is still there, and marks on
-        rows that are gone are dropped."""
+        """Replace the rows; the cursor stays on the same key if it is still there. Marks are
+        kept even for keys no longer shown (another page, a refresh): the owner decides."""
         old = self.row_key(self.current) if keep_cursor and self.current is not None else None
         self.rows = list(rows)
         self._sort()
@@ -138,13 +138,8 @@ class VirtualTable(ScrollView, can_focus=True):
         if old is not None:
             index = next((i for i, r in enumerate(self.rows) if self.row_key(r) == old),
                          min(self.cursor, max(0, len(self.rows) - 1)))
-        present = {self.row_key(r) for r in self.rows} if self.marks else set()
-        before = len(self.marks)
-        self.marks &= present
         self._resized()
         self.move_to(index, scroll=True)
-        if len(self.marks) != before:
-            self.post_message(self.MarksChanged(self, len(self.marks)))
         self.refresh()
 
     def append_rows(self, rows: Iterable[Any]) -> None:

@@ -1,0 +1,57 @@
+"""Write the TUI screens as SVGs into screenshots/ (same setup as the snapshot tests).
+
+    python screenshots/make.py            # every screen
+    python screenshots/make.py confirm    # just one
+
+Seeded mock data and a frozen clock: the pictures only change when the screens do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.tui.scenarios import SCENARIOS, SIZE, build_app  # noqa: E402
+
+#: Scenarios other modules add (e.g. the detail screen's), name -> (scenario, app kwargs).
+EXTRA_MODULES = ("tests.tui.detail_scenarios",)
+
+
+def all_scenarios() -> dict:
+    found = dict(SCENARIOS)
+    for name in EXTRA_MODULES:
+        try:
+            module = __import__(name, fromlist=["SCENARIOS"])
+        except ImportError:
+            continue
+        found.update(getattr(module, "SCENARIOS", {}))
+    return found
+
+
+async def shoot(name: str, scenario, kwargs: dict) -> Path:
+    app = build_app(**kwargs)
+    async with app.run_test(size=SIZE) as pilot:
+        await scenario(pilot)
+        path = app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    return Path(path)
+
+
+def main(names: list[str]) -> int:
+    scenarios = all_scenarios()
+    unknown = [n for n in names if n not in scenarios]
+    if unknown:
+        print(f"no screen named {', '.join(unknown)}; known: {', '.join(scenarios)}",
+              file=sys.stderr)
+        return 2
+    for name in names or list(scenarios):
+        scenario, kwargs = scenarios[name]
+        print(asyncio.run(shoot(name, scenario, kwargs)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
