@@ -90,11 +90,13 @@ def test_without_yes_the_pipe_is_refused(server):
     assert run.returncode == 2 and "pass --yes" in run.stderr and "Traceback" not in run.stderr
 
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def doc_blocks() -> list[str]:
-    return re.findall(r"```sh\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    """The ```sh blocks of the README's "CLI in scripts" section."""
+    text = DOC.read_text(encoding="utf-8").split("## CLI in scripts", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", text, flags=re.S)
 
 
 def test_the_docs_have_examples():
@@ -104,7 +106,7 @@ def test_the_docs_have_examples():
 
 @pytest.mark.parametrize("script", doc_blocks(), ids=lambda b: b.split()[1] + "-" + b.split()[2])
 def test_docs_cli_examples_run(server, tmp_path, script):
-    """Each ```sh block of docs/cli.md runs under bash -e -o pipefail and succeeds."""
+    """Each ```sh block of the README's "CLI in scripts" runs under bash -e -o pipefail and succeeds."""
     base, env = server
     bin_dir = os.path.dirname(meshdeck()[0]) if len(meshdeck()) == 1 else None
     env = {**env, "UNMESHED_BASE_URL": base, "UNMESHED_CLIENT_ID": "docs"}
