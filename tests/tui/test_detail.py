@@ -302,3 +302,22 @@ async def test_palette_offers_each_cli_line(make_app, wait_idle):
         commands[0].run()
         await wait_idle(pilot)
         assert app.clipboard == f"meshdeck get {pid} --steps"
+
+
+async def test_a_running_process_offers_terminate_not_resume_and_help_lists_the_keys(
+        make_app, wait_idle):
+    from console.tui.screens.help import HelpScreen
+
+    app = make_app()
+    pid = first_with_status(app, "RUNNING")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, wait_idle, pid)
+        assert screen.check_action("act", ("terminate",)) is True
+        assert screen.check_action("act", ("resume",)) is None  # shown greyed out
+        assert not screen.query_one("#failure").display
+        await pilot.press("question_mark")
+        await wait_idle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        assert app.screen is screen
