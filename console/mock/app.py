@@ -264,12 +264,22 @@ ROUTES = [
 
 
 def create_app(seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None,
-               require_auth: str | None = None) -> Starlette:
-    """Build the mock server. ``clock`` returns now in epoch ms (default: wall time)."""
+               require_auth: str | None = None, faults: Any = None) -> Starlette:
+    """Build the mock server. ``clock`` returns now in epoch ms (default: wall time).
+
+    ``faults``: a SPEC string or a ``console.mock.faults.FaultPlan`` (see that module); the plan
+    is ``app.state.faults`` (None without one) and ``app.state.faults.enabled`` switches it."""
     app = Starlette(routes=ROUTES, exception_handlers={
         NotFound: _not_found, BadRequest: _bad_request, HTTPException: _http_error})
     app.state.store = MockStore(seed=seed, executions=executions, clock=clock)
     app.state.require_auth = require_auth
     if require_auth:
         app.add_middleware(AuthMiddleware, bearer=expected_bearer(require_auth))
+    app.state.faults = None
+    if faults:
+        from console.mock.faults import FaultMiddleware, FaultPlan
+
+        plan = FaultPlan.parse(faults) if isinstance(faults, str) else faults
+        app.add_middleware(FaultMiddleware, plan=plan)  # added last: outermost
+        app.state.faults = plan
     return app
