@@ -4,7 +4,7 @@ Screens reach the backend as ``self.app.backend`` and never build URLs themselve
 live here so every screen behaves the same:
 
 - ``open_process(id)``: push the execution detail screen.
-- ``run_action(action, ids, statuses)``: the whole destructive flow (read-only refusal, confirm,
+- ``start_action(action, ids, statuses)``: the whole destructive flow (read-only refusal, confirm,
   progress, per-id results); see ``console.tui.bulk``. When it ends, every screen on the stack
   receives an ``ActionsDone`` message (handle it to refresh).
 - ``copy(text, what)``: OSC 52 clipboard plus a notification.
@@ -112,19 +112,6 @@ class MeshdeckApp(App):
                         severity="error")
             return
         self.push_screen(ExecutionDetailScreen(str(process_id)))
-
-    def run_action(self, action: str, ids: Any = None,  # type: ignore[override]
-                   statuses: dict[str, str | None] | None = None) -> Any:
-        """Confirm, send and report a destructive action: ``run_action("resume", ids, statuses)``.
-
-        The name is shared with Textual's own ``App.run_action(action, default_namespace)``,
-        which Textual calls for every key binding; a list/tuple/set of ids selects meshdeck's
-        flow (``start_action``), anything else is Textual's call and goes to Textual.
-        """
-        if isinstance(ids, (list, tuple, set, frozenset)):
-            self.start_action(action, list(ids), statuses)
-            return None
-        return super().run_action(action, ids)
 
     def start_action(self, action: str, ids: list[str],
                      statuses: dict[str, str | None] | None = None) -> None:

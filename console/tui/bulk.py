@@ -1,4 +1,4 @@
-"""The destructive-action flow every screen shares (``MeshdeckApp.run_action``).
+"""The destructive-action flow every screen shares (``MeshdeckApp.start_action``).
 
 1. Read-only: refuse with a notification; nothing is sent.
 2. Know each id's current status (given by the screen, else fetched with ``services.actions.plan``)

@@ -162,7 +162,7 @@ async def test_read_only_hides_and_blocks(make_app, wait_idle):
         await pilot.press("space", "u", "t", "v", "R")
         await wait_idle(pilot)
         assert isinstance(app.screen, ExecutionsScreen)
-        app.run_action("resume", [pid], {pid: "FAILED"})  # the detail screen's path
+        app.start_action("resume", [pid], {pid: "FAILED"})  # the detail screen's path
         await wait_idle(pilot)
         assert isinstance(app.screen, ExecutionsScreen)
         assert store_status(app, pid) == "FAILED"

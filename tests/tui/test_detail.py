@@ -144,14 +144,14 @@ async def test_resume_goes_through_the_app_flow_and_the_screen_refreshes(make_ap
     app = make_app()
     pid, _ = failed_with_nested_step(app)
     calls = []
-    original = app.run_action
+    original = app.start_action
 
     def recording(action, ids=None, statuses=None):
         if isinstance(ids, list):
             calls.append((action, ids, statuses))
         return original(action, ids, statuses)
 
-    app.run_action = recording
+    app.start_action = recording
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot, wait_idle, pid)
         await pilot.press("t")  # terminate does not apply to a FAILED process: greyed out

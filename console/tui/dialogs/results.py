@@ -77,7 +77,7 @@ class ResultsScreen(ModalScreen[None]):
             self.notify("nothing failed")
             return
         self.dismiss(None)
-        self.app.run_action(self.action_name, list(self.failed))
+        self.app.start_action(self.action_name, list(self.failed))
 
     def action_copy_failed(self) -> None:
         if not self.failed:

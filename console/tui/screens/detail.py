@@ -170,7 +170,7 @@ class ExecutionDetailScreen(Screen):
     def action_act(self, action: str) -> None:
         if self.app_read_only or self.process is None or action not in ACTIONS:
             return
-        self.app.run_action(action, [self.process_id], {self.process_id: self.process.status})
+        self.app.start_action(action, [self.process_id], {self.process_id: self.process.status})
 
     def action_open_step(self) -> None:
         step = self.query_one(StepTree).current_step

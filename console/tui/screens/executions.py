@@ -410,7 +410,7 @@ class ExecutionsScreen(Screen):
         if not ids:
             self.notify("nothing to act on: no executions are shown", severity="warning")
             return
-        self.app.run_action(action, ids, {k: v for k, v in statuses.items() if v is not None})
+        self.app.start_action(action, ids, {k: v for k, v in statuses.items() if v is not None})
 
     def action_copy_ids(self) -> None:
         ids, _ = self.targets()
