@@ -48,7 +48,10 @@ class State:
     no_color: bool = False
     timeout: float | None = None
     verbose: bool = False
+    insecure: bool = False
+    mock_faults: str | None = None
     _settings: Any = field(default=None, repr=False)
+    _warned_insecure: bool = field(default=False, repr=False)
 
     def merge(self, values: dict[str, Any]) -> None:
         """Take every value that was given (not None, not a False flag)."""
@@ -129,8 +132,30 @@ def open_backend(state: State) -> Backend:
     # Plain http needs no TLS context (building one costs ~35 ms at start); redirects are not
     # followed, so an http base URL can never end up talking TLS unverified.
     plain = settings.base_url.lower().startswith("http://") or state.mock
-    return _open(settings, mock=state.mock, mock_app=shared_mock_app if state.mock else None,
-                 on_request=request_logger if state.verbose else None, verify=not plain)
+    if state.insecure and not state._warned_insecure:
+        state._warned_insecure = True
+        err("meshdeck: warning: --insecure: the server's TLS certificate is not checked, so "
+            "anyone on the network path could read or change this traffic")
+    return _open(settings, mock=state.mock, mock_app=mock_app(state) if state.mock else None,
+                 on_request=request_logger if state.verbose else None,
+                 verify=not (plain or state.insecure))
+
+
+def mock_app(state: State) -> Any:
+    """The in-process mock app for ``--mock``: the tests' shared one, or a new one when
+    ``--mock-faults`` asks for a misbehaving mock (None: open_backend builds a plain one)."""
+    if shared_mock_app is not None:
+        return shared_mock_app
+    if not state.mock_faults:
+        return None
+    from console.mock.app import create_app
+    from console.mock.faults import FaultPlan
+
+    try:
+        plan = FaultPlan.parse(state.mock_faults)
+    except ValueError as exc:
+        raise CliProblem(f"--mock-faults: {exc}") from None
+    return create_app(faults=plan)
 
 
 def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:

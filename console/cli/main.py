@@ -19,6 +19,8 @@ from console.cli.common import CliProblem, err, get_state
 from console.cli.options import (
     BaseUrlOpt,
     ClientIdOpt,
+    InsecureOpt,
+    MockFaultsOpt,
     MockOpt,
     NoColorOpt,
     PortOpt,
@@ -129,13 +131,15 @@ def root(
     no_color: NoColorOpt = False,
     timeout: TimeoutOpt = None,
     verbose: VerboseOpt = False,
+    insecure: InsecureOpt = False,
+    mock_faults: MockFaultsOpt = None,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     state = get_state(ctx)
     state.merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                  "mock": mock, "read_only": read_only, "no_color": no_color, "timeout": timeout,
-                 "verbose": verbose})
+                 "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults})
     if ctx.invoked_subcommand is None:
         open_tui()
 
@@ -164,11 +168,13 @@ def tui_command(
     profile: ProfileOpt = None, base_url: BaseUrlOpt = None, port: PortOpt = None,
     client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
     no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
+    insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None,
 ) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
     get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                        "mock": mock, "read_only": read_only, "no_color": no_color,
-                       "timeout": timeout, "verbose": verbose})
+                       "timeout": timeout, "verbose": verbose, "insecure": insecure,
+                       "mock_faults": mock_faults})
     open_tui()
 
 

@@ -22,13 +22,25 @@ def serve(
     require_auth: Annotated[str | None, typer.Option(
         "--require-auth", metavar="CLIENT_ID:TOKEN",
         help="Answer 401 unless requests carry these credentials (default: accept any).")] = None,
+    faults: Annotated[str | None, typer.Option(
+        "--faults", metavar="SPEC",
+        help="Misbehave on purpose, e.g. 'latency=200ms,error_rate=0.2,html_errors,seed=3' "
+             "(see 'Fault injection' in the README).")] = None,
 ) -> None:
     """Serve the mock over HTTP until Ctrl-C (the official SDK can talk to it too)."""
     if require_auth is not None and not re.fullmatch(r"[^:\s]+:\S+", require_auth):
         raise CliProblem("--require-auth must look like CLIENT_ID:TOKEN")
+    if faults is not None:
+        from console.mock.faults import FaultPlan
+
+        try:
+            FaultPlan.parse(faults)
+        except ValueError as exc:
+            raise CliProblem(f"--faults: {exc}") from None
     from console.mock.serve import serve as run_server
 
     try:
-        run_server(host=host, port=port, seed=seed, executions=executions, require_auth=require_auth)
+        run_server(host=host, port=port, seed=seed, executions=executions, require_auth=require_auth,
+                   faults=faults)
     except KeyboardInterrupt:
         pass

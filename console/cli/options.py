@@ -43,6 +43,15 @@ NoColorOpt = Annotated[bool, typer.Option(
 TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", metavar="SECONDS", min=0.1, rich_help_panel=GLOBAL,
     help="Seconds to wait for each answer from the server (default 10).")]
+InsecureOpt = Annotated[bool, typer.Option(
+    "--insecure", rich_help_panel=GLOBAL,
+    help="Do not check the server's TLS certificate (only for a test server you trust; "
+         "prints a warning).")]
+MockFaultsOpt = Annotated[str | None, typer.Option(
+    "--mock-faults", metavar="SPEC", envvar="MESHDECK_MOCK_FAULTS", show_envvar=False,
+    rich_help_panel=GLOBAL,
+    help="With --mock: make the embedded mock misbehave, e.g. 'latency=200ms,error_rate=0.2' "
+         "(env MESHDECK_MOCK_FAULTS; see 'Fault injection' in the README).")]
 VerboseOpt = Annotated[bool, typer.Option(
     "--verbose", "-v", rich_help_panel=GLOBAL,
     help="Print each request on stderr, and the full trace of an unexpected error.")]
@@ -53,6 +62,7 @@ _GLOBAL_PARAMS = [
         ("profile", ProfileOpt, None), ("base_url", BaseUrlOpt, None), ("port", PortOpt, None),
         ("client_id", ClientIdOpt, None), ("mock", MockOpt, False), ("read_only", ReadOnlyOpt, False),
         ("no_color", NoColorOpt, False), ("timeout", TimeoutOpt, None), ("verbose", VerboseOpt, False),
+        ("insecure", InsecureOpt, False), ("mock_faults", MockFaultsOpt, None),
     )
 ]
 

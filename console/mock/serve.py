@@ -22,26 +22,47 @@ def sdk_snippet(host: str, port: int, client_id: str, token: str) -> str:
     )
 
 
-def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None) -> str:
+def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None,
+           faults: str | None = None) -> str:
     client_id, token = require_auth.split(":", 1) if require_auth else DEFAULT_AUTH
     auth = f"auth required: client id {client_id!r}" if require_auth else "auth: any credentials accepted"
     return (
         f"meshdeck mock Unmeshed server on http://{host}:{port}  "
         f"(seed {seed}, {executions} executions; {auth})\n"
-        "Connect with the official SDK:\n\n"
+        + (f"Injecting faults: {faults}\n" if faults else "")
+        + "Connect with the official SDK:\n\n"
         + sdk_snippet(host, port, client_id, token) + "\n"
     )
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: int = 5000,
           require_auth: str | None = None, clock: Callable[[], int] | None = None,
-          out: TextIO | None = None) -> None:
-    """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted."""
+          out: TextIO | None = None, faults: str | None = None) -> None:
+    """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted.
+
+    ``faults``: a fault plan SPEC (``console.mock.faults``); its injected connection resets are
+    not logged as application errors."""
     import uvicorn
 
-    app = create_app(seed=seed, executions=executions, clock=clock, require_auth=require_auth)
-    print(banner(host, port, seed, executions, require_auth), file=out or sys.stdout, flush=True)
+    app = create_app(seed=seed, executions=executions, clock=clock, require_auth=require_auth,
+                     faults=faults)
+    print(banner(host, port, seed, executions, require_auth, faults), file=out or sys.stdout,
+          flush=True)
+    if faults:
+        quiet_injected_resets()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def quiet_injected_resets() -> None:
+    """uvicorn logs an app exception with its trace; an injected reset is not worth one."""
+    import logging
+
+    from console.mock.faults import InjectedReset
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], InjectedReset))
+
+    logging.getLogger("uvicorn.error").addFilter(keep)
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m console.mock.serve [port]
