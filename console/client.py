@@ -32,6 +32,10 @@ from console.models import (
 )
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+#: Transport errors that prove the request never left: a POST that met one was not sent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+CHECK_HINT = ("check the executions' status before trying again, e.g. meshdeck get ID or "
+              "meshdeck search --since 15m")
 RUN_SYNC_MARGIN_S = 5.0
 
 _process_list = TypeAdapter(list[ProcessData])
@@ -168,17 +172,22 @@ class UnmeshedClient:
                 )
             except httpx.TimeoutException as exc:
                 self._tell(method, url, None, started)
-                if method != "GET" and not isinstance(exc, httpx.ConnectTimeout):
+                if method != "GET" and not isinstance(exc, _NOT_SENT):
                     raise errors.OutcomeUnknown(
                         f"no answer from {url} in time; the {method} may or may not have taken "
-                        "effect, so it was not sent again (check the executions' status)",
-                        url=url) from None
+                        f"effect, so it was not sent again ({CHECK_HINT})", url=url) from None
                 if attempt + 1 < attempts:
                     await asyncio.sleep(self.backoff * 2**attempt)
                     continue
                 raise errors.Unreachable(f"timed out talking to {url}", url=url) from None
             except (httpx.TransportError, OSError) as exc:
                 self._tell(method, url, None, started)
+                if method != "GET" and not isinstance(exc, _NOT_SENT):
+                    # The request may have reached the server before the connection broke.
+                    raise errors.OutcomeUnknown(
+                        f"the connection to {url} broke before the answer came ({_reason(exc)}); "
+                        f"the {method} may or may not have taken effect, so it was not sent "
+                        f"again ({CHECK_HINT})", url=url) from None
                 if method == "GET" and attempt + 1 < attempts:
                     await asyncio.sleep(self.backoff * 2**attempt)
                     continue
@@ -271,6 +280,11 @@ class UnmeshedClient:
                 outcome.stopped_by = str(exc)
                 return outcome
             except errors.MeshdeckError as exc:
+                if isinstance(exc, errors.BadResponse) and 200 <= (exc.status or 0) < 300:
+                    # A 2xx we cannot read: the server took the chunk; what it did is unknown.
+                    outcome.stopped_by = (f"{exc}; the server accepted the request, so these ids "
+                                          f"may or may not have changed ({CHECK_HINT})")
+                    return outcome
                 outcome.unknown = []
                 for pid in chunk:
                     outcome.details[pid] = ActionDetail(id=pid, error=str(exc))
