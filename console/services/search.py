@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from console.backend import Backend
+from console.errors import BadResponse
 from console.models import ProcessData, SearchQuery
 
 #: Where counting stops: beyond it a count shows as "10,000+".
@@ -61,15 +62,26 @@ async def fetch_page(backend: Backend, query: SearchQuery) -> Page:
 
 async def iter_pages(backend: Backend, query: SearchQuery, page_size: int = 1000,
                      max_rows: int | None = None) -> AsyncIterator[list[ProcessData]]:
-    """Every match, page by page, from ``query.offset`` on (``max_rows`` caps the walk)."""
+    """Every match, page by page, from ``query.offset`` on (``max_rows`` caps the walk).
+
+    A row seen on an earlier page is not yielded again (new executions shift the pages while we
+    walk); a full page of nothing but such rows means the server ignores ``offset``, which would
+    page forever: that stops the walk with a BadResponse."""
     offset, seen = query.offset, 0
+    ids: set[int | str] = set()
     while True:
         want = page_size if max_rows is None else min(page_size, max_rows - seen)
         if want <= 0:
             return
         rows = await backend.search(query.page(offset, want))
-        if rows:
-            yield rows
+        fresh = [p for p in rows if p.process_id is None or p.process_id not in ids]
+        if rows and not fresh and len(rows) >= want:
+            raise BadResponse(f"the server answered offset {offset} with the same "
+                              f"{len(rows)} executions again (it seems to ignore paging); "
+                              f"stopped after {seen:,} rows")
+        ids.update(p.process_id for p in fresh if p.process_id is not None)
+        if fresh:
+            yield fresh
         seen += len(rows)
         offset += len(rows)
         if len(rows) < want:
