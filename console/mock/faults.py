@@ -23,7 +23,8 @@ SPEC is a comma-separated list of ``key=value`` items and bare flags (README, "F
 ``unknown_enums``      status, type, triggerType and processType take values no client knows
 ``extra_fields``       every JSON object gains fields no client knows
 ``null_objects``       input, output, steps, stepRecords, tags, details ... are null
-``endless_search``     search ignores ``offset``: every page is a full first page, forever
+``endless_search``     search ignores ``offset`` and pads each answer to ``limit`` rows: every
+                       page is the first page again, full, forever
 ``after=N``            the first N requests pass untouched (failures "mid-way")
 ``only=POST|GET``      fault only these methods;  ``paths=bulk|search``: only paths containing one
 ``seed=3``             every random choice derives from it (default 0)
@@ -271,6 +272,8 @@ class FaultMiddleware:
         if status >= 400 and plan.html_errors:
             body, ctype, what = html_page(status), b"text/html; charset=utf-8", f"html {status}"
         elif status < 300 and b"json" in ctype:
+            if plan.endless_search and path.endswith("/search"):
+                body = _full_page(body, scope.get("query_string", b""))
             body = reshape(body, plan, shape)
             if truncate and len(body) > 1:
                 body, what = body[: len(body) // 2], "truncated"
@@ -303,6 +306,20 @@ def _header(message: Message, name: bytes) -> bytes:
 def _without_offset(query: bytes) -> bytes:
     parts = [p for p in query.split(b"&") if p and not p.startswith(b"offset=")]
     return b"&".join(parts)
+
+
+def _full_page(body: bytes, query: bytes) -> bytes:
+    """A search answer padded to ``limit`` rows (repeating itself): there is always more."""
+    from urllib.parse import parse_qs
+
+    try:
+        rows = json.loads(body)
+        limit = int(parse_qs(query.decode("latin-1")).get("limit", ["10"])[0])
+    except ValueError:
+        return body
+    if not isinstance(rows, list) or not rows or len(rows) >= limit:
+        return body
+    return json.dumps((rows * (limit // len(rows) + 1))[:limit]).encode()
 
 
 def html_page(status: int) -> bytes:
