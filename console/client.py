@@ -77,7 +77,8 @@ class BulkOutcome:
     """Per-id results of a chunked bulk action, filled in as chunks complete.
 
     ``details`` holds the server's answer per id (text ids, input order); ``unknown`` the ids of a
-    chunk whose answer never came (it may have happened); ``not_sent`` the ids never sent.
+    chunk whose answer never came or could not be read, and ids the answer did not mention (they
+    may have changed); ``not_sent`` the ids never sent.
     """
 
     action: str
@@ -268,9 +269,10 @@ class UnmeshedClient:
         path, params = self._bulk_route(action, reason)
         outcome = outcome or BulkOutcome.start(action, ids)
         total = len(outcome.ids)
+        unreported: list[str] = []  # answered, but the answer said nothing about these ids
         for start in range(0, total, self.chunk_size):
             chunk = outcome.ids[start:start + self.chunk_size]
-            outcome.unknown = chunk
+            outcome.unknown = unreported + chunk
             outcome.not_sent = outcome.ids[start + len(chunk):]
             try:
                 body = [_wire_id(i) for i in chunk]
@@ -285,14 +287,14 @@ class UnmeshedClient:
                     outcome.stopped_by = (f"{exc}; the server accepted the request, so these ids "
                                           f"may or may not have changed ({CHECK_HINT})")
                     return outcome
-                outcome.unknown = []
+                outcome.unknown = list(unreported)
                 for pid in chunk:
                     outcome.details[pid] = ActionDetail(id=pid, error=str(exc))
                 outcome.not_sent = outcome.ids[start + len(chunk):]
                 outcome.stopped_by = str(exc)
                 return outcome
-            _merge(outcome, chunk, answer)
-            outcome.unknown = []
+            unreported.extend(_merge(outcome, chunk, answer))
+            outcome.unknown = list(unreported)
             if on_progress is not None:
                 on_progress(start + len(chunk), total)
         outcome.not_sent = []
@@ -415,13 +417,18 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0][:160]
 
 
-def _merge(outcome: BulkOutcome, chunk: list[str], answer: ActionResponse) -> None:
+def _merge(outcome: BulkOutcome, chunk: list[str], answer: ActionResponse) -> list[str]:
+    """Record the server's word per id; return the ids it said nothing about (outcome unknown:
+    it took the request, so they may have changed)."""
     by_id = {str(d.id): d for d in answer.details or [] if d.id is not None}
+    missing = []
     for pid in chunk:
         detail = by_id.get(pid)
         if detail is None:
-            detail = ActionDetail(id=pid, error="the server did not report on this id")
-        outcome.details[pid] = detail
+            missing.append(pid)
+        else:
+            outcome.details[pid] = detail
+    return missing
 
 
 def _raise_for_status(method: str, url: str, response: httpx.Response) -> None:

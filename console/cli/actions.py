@@ -168,7 +168,8 @@ def report(outcome: Any, fmt: str, interrupted: bool) -> None:
                     "message": d.error or d.message or ""}
         if pid in outcome.unknown:
             return {"id": pid, "result": "unknown",
-                    "message": "sent, but no answer came: it may or may not have happened"}
+                    "message": "sent, but the server's answer did not say: it may or may not "
+                               "have happened (check with meshdeck get ID)"}
         return {"id": pid, "result": "not sent", "message": "not sent"}
 
     rows = [result(pid) for pid in outcome.ids]
