@@ -1,0 +1,1 @@
+"""meshdeck benchmarks (issue 7): run them all with ``python -m benchmarks``."""

@@ -1,0 +1,1 @@
+"""Reference scripts written with the official ``unmeshed-sdk``, run as separate processes."""
