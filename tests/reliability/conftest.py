@@ -1,0 +1,86 @@
+"""Reliability fixtures: an isolated config, a misbehaving in-process mock shared by every
+``--mock`` invocation of a test, and a CliRunner helper that never hides a traceback.
+
+- ``faulty(spec, executions=300)``: a mock app with that fault plan (``app.state.faults``), made
+  the CLI's shared mock; ``faulty.app.state.store`` is the server's truth.
+- ``cli(*args, input=None)``: Run(exit_code, stdout, stderr, exception).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from console.cli import common
+from console.mock.app import create_app
+from console.mock.clock import FakeClock
+
+TOKEN = "tok-SECRET-4f1c9e-never-print-me"
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path, monkeypatch):
+    """No test reads the developer's config or environment."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("MESHDECK_CONFIG", str(path))
+    for var in ("UNMESHED_BASE_URL", "UNMESHED_PORT", "UNMESHED_CLIENT_ID", "UNMESHED_AUTH_TOKEN",
+                "MESHDECK_PROFILE", "MESHDECK_MOCK_FAULTS", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    return path
+
+
+def make_mock(spec: str | None, executions: int = 300, seed: int = 7) -> Any:
+    """A mock app (data around the real now, so --since 24h finds it) with fault plan ``spec``."""
+    return create_app(seed=seed, executions=executions,
+                      clock=FakeClock(int(time.time() * 1000)), faults=spec)
+
+
+@pytest.fixture
+def faulty(monkeypatch):
+    """``faulty("error_rate=1")`` -> the shared mock app every ``--mock`` invocation talks to."""
+
+    def make(spec: str | None, executions: int = 300) -> Any:
+        app = make_mock(spec, executions)
+        monkeypatch.setattr(common, "shared_mock_app", app)
+        return app
+
+    return make
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: Any = None
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+        from console.cli.main import app
+
+        result = runner.invoke(app, list(args), input=input, env=env, prog_name="meshdeck")
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"uncaught {type(result.exception).__name__}: "
+                                 f"{result.exception}\nstderr: {result.stderr}") \
+                from result.exception
+        return Run(result.exit_code, result.stdout, result.stderr, result.exception)
+
+    return invoke
+
+
+def ids_with(store: Any, status: str, n: int | None = None) -> list[str]:
+    found = [str(pid) for pid in sorted(store.processes, reverse=True)
+             if store.processes[pid]["status"] == status]
+    return found if n is None else found[:n]
