@@ -195,6 +195,9 @@ def report(outcome: Any, fmt: str, interrupted: bool) -> None:
     if failed or unknown or not_sent:
         if outcome.stopped_by:
             err(f"meshdeck: error: stopped: {outcome.stopped_by}")
+        elif unknown:
+            err(f"meshdeck: error: the server's answer did not mention {unknown} id(s), so what "
+                "happened to them is unknown: check with meshdeck get ID")
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -275,8 +278,11 @@ def rerun(
     failed = sum(1 for r in rows if r["result"] == "failed")
     err(f"rerun: {len(rows) - failed} started" + (f", {failed} failed" if failed else "")
         + f" (of {len(rows)})")
+    if failed == len(rows):
+        err(f"meshdeck: error: {rows[0]['message']}")  # why, for scripts reading only stderr
+        raise typer.Exit(1 if len(rows) == 1 else EXIT_PARTIAL)
     if failed:
-        raise typer.Exit(1 if failed == len(rows) and len(rows) == 1 else EXIT_PARTIAL)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def register(app: typer.Typer) -> None:
