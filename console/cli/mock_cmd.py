@@ -21,13 +21,22 @@ def serve(
     executions: Annotated[int, typer.Option("--executions", min=0, help="Executions to generate.")] = 5000,
     require_auth: Annotated[str | None, typer.Option(
         "--require-auth", metavar="CLIENT_ID:TOKEN",
-        help="Answer 401 unless requests carry these credentials (default: accept any).")] = None,
+        help="Answer 401 unless requests carry these credentials (default: accept any). With "
+             "--dialect conductor: KEY_ID:SECRET, exchanged at POST /api/token (Orkes style).")] = None,
     faults: Annotated[str | None, typer.Option(
         "--faults", metavar="SPEC",
         help="Misbehave on purpose, e.g. 'latency=200ms,error_rate=0.2,html_errors,seed=3' "
              "(see 'Fault injection' in the README).")] = None,
+    dialect: Annotated[str, typer.Option(
+        "--dialect", metavar="DIALECT",
+        help="unmeshed (default) or conductor: serve Conductor's REST API under /api from the "
+             "same data (for meshdeck --backend conductor and the conductor-python client).")
+    ] = "unmeshed",
 ) -> None:
     """Serve the mock over HTTP until Ctrl-C (the official SDK can talk to it too)."""
+    dialect = dialect.strip().lower()
+    if dialect not in ("unmeshed", "conductor"):
+        raise CliProblem(f"--dialect must be unmeshed or conductor, got {dialect!r}")
     if require_auth is not None and not re.fullmatch(r"[^:\s]+:\S+", require_auth):
         raise CliProblem("--require-auth must look like CLIENT_ID:TOKEN")
     if faults is not None:
@@ -41,6 +50,6 @@ def serve(
 
     try:
         run_server(host=host, port=port, seed=seed, executions=executions, require_auth=require_auth,
-                   faults=faults)
+                   faults=faults, dialect=dialect)
     except KeyboardInterrupt:
         pass

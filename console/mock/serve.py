@@ -22,8 +22,34 @@ def sdk_snippet(host: str, port: int, client_id: str, token: str) -> str:
     )
 
 
+def conductor_snippet(host: str, port: int, require_auth: str | None) -> str:
+    """A short official conductor-python snippet that connects to the Conductor-dialect mock."""
+    auth = ""
+    if require_auth:
+        key_id, secret = require_auth.split(":", 1)
+        auth = (", authentication_settings=AuthenticationSettings("
+                f'key_id="{key_id}", key_secret="{secret}")')
+    return (
+        "from conductor.client.configuration.configuration import Configuration\n"
+        + ("from conductor.client.configuration.settings.authentication_settings import "
+           "AuthenticationSettings\n" if require_auth else "")
+        + "from conductor.client.orkes_clients import OrkesClients\n"
+        f'config = Configuration(server_api_url="http://{host}:{port}/api"{auth})\n'
+        "workflows = OrkesClients(configuration=config).get_workflow_client()\n"
+        'print(workflows.search(size=5, query="status IN (FAILED)").results)'
+    )
+
+
 def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None,
-           faults: str | None = None) -> str:
+           faults: str | None = None, dialect: str = "unmeshed") -> str:
+    if dialect == "conductor":
+        auth = (f"auth required: key id {require_auth.split(':', 1)[0]!r}" if require_auth
+                else "no auth (like Conductor OSS)")
+        return (f"meshdeck mock Conductor server on http://{host}:{port}/api  "
+                f"(seed {seed}, {executions} executions; {auth})\n"
+                + (f"Injecting faults: {faults}\n" if faults else "")
+                + "Connect with the official conductor-python client:\n\n"
+                + conductor_snippet(host, port, require_auth) + "\n")
     client_id, token = require_auth.split(":", 1) if require_auth else DEFAULT_AUTH
     auth = f"auth required: client id {client_id!r}" if require_auth else "auth: any credentials accepted"
     return (
@@ -37,17 +63,21 @@ def banner(host: str, port: int, seed: int, executions: int, require_auth: str |
 
 def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: int = 5000,
           require_auth: str | None = None, clock: Callable[[], int] | None = None,
-          out: TextIO | None = None, faults: str | None = None) -> None:
+          out: TextIO | None = None, faults: str | None = None, dialect: str = "unmeshed") -> None:
     """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted.
 
     ``faults``: a fault plan SPEC (``console.mock.faults``); its injected connection resets are
-    not logged as application errors."""
+    not logged as application errors. ``dialect="conductor"`` serves Conductor's REST API
+    (``console.mock.conductor_app``; ``require_auth`` is then ``KEY_ID:SECRET``)."""
     import uvicorn
 
-    app = create_app(seed=seed, executions=executions, clock=clock, require_auth=require_auth,
-                     faults=faults)
-    print(banner(host, port, seed, executions, require_auth, faults), file=out or sys.stdout,
-          flush=True)
+    factory = create_app
+    if dialect == "conductor":
+        from console.mock.conductor_app import create_conductor_app as factory
+    app = factory(seed=seed, executions=executions, clock=clock, require_auth=require_auth,
+                  faults=faults)
+    print(banner(host, port, seed, executions, require_auth, faults, dialect),
+          file=out or sys.stdout, flush=True)
     if faults:
         quiet_injected_resets()
     uvicorn.run(app, host=host, port=port, log_level="warning")
