@@ -122,7 +122,7 @@ class UnmeshedClient:
         retries: int = 3,
         backoff: float = 0.25,
         chunk_size: int = 500,
-        concurrency: int = 16,
+        concurrency: int = 4,
         on_request: RequestHook | None = None,
     ) -> None:
         raw = token.get_secret_value() if isinstance(token, SecretStr) else (token or "")
