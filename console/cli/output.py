@@ -119,7 +119,7 @@ class RowWriter:
                 out.write(json.dumps(self._record(row), ensure_ascii=False, default=str) + "\n")
             elif self.fmt == "json":
                 out.write(("[\n" if self.count == 0 else ",\n")
-                          + _indent(json.dumps(self._record(row), indent=2, ensure_ascii=False, default=str)))
+                          + _indent(dumps_indented(self._record(row))))
             elif self.fmt == "csv":
                 if self._csv is None:
                     self._csv = csv.writer(out, lineterminator="\n")
