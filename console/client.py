@@ -11,13 +11,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx
+if "httpx" not in sys.modules:
+    # httpx imports its own command-line tool (click, rich.progress, pygments) when imported:
+    # ~40 ms of every meshdeck start. meshdeck never runs it; a None entry makes that import
+    # fail, which httpx handles by installing a stub ``httpx.main``.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from console import errors
