@@ -27,8 +27,12 @@ from pydantic import SecretStr
 
 DEFAULTS: dict[str, Any] = {"base_url": "http://localhost", "port": 8080, "client_id": "", "timeout": 10.0}
 # Setting -> environment variable (the token is handled separately).
-ENV_VARS: dict[str, str] = {"base_url": "UNMESHED_BASE_URL", "port": "UNMESHED_PORT", "client_id": "UNMESHED_CLIENT_ID"}
+ENV_VARS: dict[str, str] = {"base_url": "UNMESHED_BASE_URL", "port": "UNMESHED_PORT", "client_id": "UNMESHED_CLIENT_ID",
+                            "backend": "MESHDECK_BACKEND", "key_id": "CONDUCTOR_AUTH_KEY"}
 TOKEN_ENV = "UNMESHED_AUTH_TOKEN"
+# Orkes Conductor: a key id and secret, exchanged for a token (the official client's variable names).
+SECRET_ENV = "CONDUCTOR_AUTH_SECRET"
+BACKENDS = ("unmeshed", "conductor")
 PROFILE_ENV = "MESHDECK_PROFILE"
 CONFIG_ENV = "MESHDECK_CONFIG"
 
@@ -52,6 +56,8 @@ _RULES: dict[str, tuple[Any, Callable[[Any], bool], str]] = {
     "port": (int, lambda v: 1 <= v <= 65535, "an integer 1..65535"),
     "read_only": (bool, _always, "true or false"),
     "timeout": ((int, float), lambda v: v > 0, "a number of seconds above 0"),
+    "backend": (str, lambda v: v in BACKENDS, "unmeshed or conductor"),
+    **{k: (str, _always, "a string") for k in ("key_id", "secret", "secret_env")},
     **{k: (str, _always, "a string") for k in ("client_id", "token", "token_env", "namespace", "theme", "banner")},
 }
 
@@ -65,7 +71,7 @@ def _check(key: str, value: Any, where: str) -> Any:
     """The value, checked against _RULES[key]; else ConfigError("{where}: expected ..., got ...")."""
     types, ok, expected = _RULES[key]
     if (isinstance(value, bool) and types is not bool) or not isinstance(value, types) or not ok(value):
-        plain = key != "token" and isinstance(value, (str, int, float))  # never echo a token
+        plain = key not in ("token", "secret") and isinstance(value, (str, int, float))  # never echo a token
         raise ConfigError(f"{where}: expected {expected}, got {repr(value) if plain else _kind(value)}")
     return float(value) if key == "timeout" else value
 
@@ -163,6 +169,10 @@ class Settings:
     source: dict[str, str] = field(default_factory=dict)
     token_from: str | None = None  # e.g. "env UNMESHED_AUTH_TOKEN"; never the token itself
     config_file: Path | None = None
+    backend: str = "unmeshed"  # or "conductor" (Conductor OSS / Orkes)
+    key_id: str | None = None  # Orkes: key id, exchanged with key_secret at POST /token
+    key_secret: SecretStr | None = None
+    secret_from: str | None = None  # e.g. "env CONDUCTOR_AUTH_SECRET"; never the secret itself
 
     def masked(self) -> dict[str, Any]:
         """Every field for display; the token only as "set (from ...)" or "not set"."""
@@ -171,7 +181,9 @@ class Settings:
             "profile": self.profile, "base_url": self.base_url, "port": self.port,
             "client_id": self.client_id, "token": token, "namespace": self.namespace,
             "read_only": self.read_only, "theme": self.theme, "banner": self.banner,
-            "timeout": self.timeout,
+            "timeout": self.timeout, "backend": self.backend, "key_id": self.key_id,
+            "key_secret": (f"set (from {self.secret_from})" if self.key_secret is not None
+                           else "not set"),
         }
 
 
@@ -208,7 +220,8 @@ def load_settings(
     prof: dict[str, Any] = profiles.get(name, {}) if name is not None else {}
 
     values: dict[str, Any] = {}
-    for key in ("base_url", "port", "client_id", "namespace", "read_only", "theme", "banner", "timeout"):
+    for key in ("base_url", "port", "client_id", "namespace", "read_only", "theme", "banner", "timeout",
+                "backend", "key_id"):
         var = ENV_VARS.get(key)
         if key in flags:
             values[key], source[key] = _check(key, _digits(key, flags[key]), _flag(key)), "flag"
@@ -232,7 +245,16 @@ def load_settings(
     else:
         source["token"] = "default"
 
+    secret, secret_from = None, None
+    if env.get(SECRET_ENV):
+        secret, secret_from = env[SECRET_ENV], f"env {SECRET_ENV}"
+    elif prof.get("secret_env") and env.get(prof["secret_env"]):
+        secret, secret_from = env[prof["secret_env"]], f"env {prof['secret_env']} (secret_env of profile {name})"
+    elif prof.get("secret"):
+        secret, secret_from = prof["secret"], f"file, profile {name}"
+    values["backend"] = values["backend"] or "unmeshed"
     return Settings(
+        key_secret=SecretStr(secret) if secret else None, secret_from=secret_from,
         profile=name, token=SecretStr(token) if token else None, read_only=bool(values.pop("read_only")),
         source=source, token_from=token_from, config_file=path, **values,
     )

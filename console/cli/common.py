@@ -50,6 +50,7 @@ class State:
     verbose: bool = False
     insecure: bool = False
     mock_faults: str | None = None
+    backend: str | None = None
     _settings: Any = field(default=None, repr=False)
     _warned_insecure: bool = field(default=False, repr=False)
 
@@ -70,7 +71,8 @@ class State:
             from console.config import load_settings
 
             overrides = {"base_url": self.base_url, "port": self.port, "client_id": self.client_id,
-                         "timeout": self.timeout, "read_only": True if self.read_only else None}
+                         "timeout": self.timeout, "read_only": True if self.read_only else None,
+                         "backend": self.backend.strip().lower() if self.backend else None}
             self._settings = load_settings(self.profile, overrides)
         return self._settings
 
@@ -148,7 +150,10 @@ def mock_app(state: State) -> Any:
         return shared_mock_app
     if not state.mock_faults:
         return None
-    from console.mock.app import create_app
+    if state.settings().backend == "conductor":
+        from console.mock.conductor_app import create_conductor_app as create_app
+    else:
+        from console.mock.app import create_app
     from console.mock.faults import FaultPlan
 
     try:

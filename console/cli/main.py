@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search
 from console.cli.common import CliProblem, err, get_state
 from console.cli.options import (
+    BackendOpt,
     BaseUrlOpt,
     ClientIdOpt,
     InsecureOpt,
@@ -133,13 +134,15 @@ def root(
     verbose: VerboseOpt = False,
     insecure: InsecureOpt = False,
     mock_faults: MockFaultsOpt = None,
+    backend: BackendOpt = None,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     state = get_state(ctx)
     state.merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                  "mock": mock, "read_only": read_only, "no_color": no_color, "timeout": timeout,
-                 "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults})
+                 "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults,
+                 "backend": backend})
     if ctx.invoked_subcommand is None:
         open_tui()
 
@@ -168,13 +171,13 @@ def tui_command(
     profile: ProfileOpt = None, base_url: BaseUrlOpt = None, port: PortOpt = None,
     client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
     no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
-    insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None,
+    insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None, backend: BackendOpt = None,
 ) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
     get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                        "mock": mock, "read_only": read_only, "no_color": no_color,
                        "timeout": timeout, "verbose": verbose, "insecure": insecure,
-                       "mock_faults": mock_faults})
+                       "mock_faults": mock_faults, "backend": backend})
     open_tui()
 
 

@@ -52,6 +52,10 @@ MockFaultsOpt = Annotated[str | None, typer.Option(
     rich_help_panel=GLOBAL,
     help="With --mock: make the embedded mock misbehave, e.g. 'latency=200ms,error_rate=0.2' "
          "(env MESHDECK_MOCK_FAULTS; see 'Fault injection' in the README).")]
+BackendOpt = Annotated[str | None, typer.Option(
+    "--backend", metavar="KIND", rich_help_panel=GLOBAL,
+    help="unmeshed (default) or conductor (Conductor OSS or Orkes; base URL like "
+         "http://host:8080/api) (env MESHDECK_BACKEND; profile key backend).")]
 VerboseOpt = Annotated[bool, typer.Option(
     "--verbose", "-v", rich_help_panel=GLOBAL,
     help="Print each request on stderr, and the full trace of an unexpected error.")]
@@ -63,6 +67,7 @@ _GLOBAL_PARAMS = [
         ("client_id", ClientIdOpt, None), ("mock", MockOpt, False), ("read_only", ReadOnlyOpt, False),
         ("no_color", NoColorOpt, False), ("timeout", TimeoutOpt, None), ("verbose", VerboseOpt, False),
         ("insecure", InsecureOpt, False), ("mock_faults", MockFaultsOpt, None),
+        ("backend", BackendOpt, None),
     )
 ]
 
@@ -111,8 +116,8 @@ NameOpt = Annotated[list[str] | None, typer.Option("--name", rich_help_panel=FIL
                                                    help="Process name (repeatable, or comma separated).")]
 StatusOpt = Annotated[list[str] | None, typer.Option(
     "--status", "-s", rich_help_panel=FILTERS, metavar="STATUS",
-    help="RUNNING, COMPLETED, FAILED, TIMED_OUT, CANCELLED, TERMINATED or REVIEWED; any case, "
-         "repeatable or comma separated.")]
+    help="RUNNING, COMPLETED, FAILED, TIMED_OUT, CANCELLED, TERMINATED or REVIEWED (PAUSED on "
+         "Conductor); any case, repeatable or comma separated.")]
 TriggerOpt = Annotated[list[str] | None, typer.Option(
     "--trigger", rich_help_panel=FILTERS, metavar="TRIGGER",
     help="MANUAL, SCHEDULED, API_MAPPING, WEBHOOK, API or SUB_PROCESS (repeatable).")]
@@ -139,7 +144,8 @@ SinceOpt = Annotated[str | None, typer.Option(
 UntilOpt = Annotated[str | None, typer.Option("--until", rich_help_panel=FILTERS, metavar="WHEN",
                                               help="Started before: same forms as --since.")]
 
-KNOWN_STATUSES = ("RUNNING", "COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "TERMINATED", "REVIEWED")
+KNOWN_STATUSES = ("RUNNING", "COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "TERMINATED", "REVIEWED",
+                  "PAUSED")
 FILTER_NAMES = ("namespace", "name", "status", "trigger", "type", "step_name", "step_ref",
                 "process_id", "correlation_id", "request_id", "tag", "text", "since", "until")
 
