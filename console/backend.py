@@ -14,6 +14,31 @@ from console.models import ProcessData, ProcessDefinition, ProcessRequest, Searc
 
 #: The bulk actions every backend names the same way.
 BULK_ACTIONS = ("terminate", "resume", "review")
+#: The backends a profile can name (``backend = "..."``, ``--backend``).
+BACKENDS = ("unmeshed", "conductor")
+
+# Capability info. A backend MAY carry these attributes; one that does not is read as Unmeshed:
+#   kind: str                                  "unmeshed" | "conductor"
+#   unsupported_actions: dict[str, str]        action -> why this backend cannot do it
+#   action_applies_to: dict[str, frozenset]    action -> statuses it applies to
+#   async def count(query) -> int | None       an exact match count, when the server has one
+#: Why the Unmeshed API cannot do an action that another backend offers.
+UNMESHED_UNSUPPORTED = {
+    "pause": "Unmeshed has no pause: terminate stops an execution, resume carries on a stopped one",
+    "restart": "Unmeshed has no restart: rerun starts the execution again as a new process",
+}
+
+
+def unsupported(backend: Any, action: str) -> str | None:
+    """Why ``backend`` cannot do ``action`` (one line for a person), or None when it can."""
+    reasons = getattr(backend, "unsupported_actions", None)
+    if reasons is None:
+        reasons = UNMESHED_UNSUPPORTED
+    return reasons.get(action)
+
+
+def backend_kind(backend: Any) -> str:
+    return getattr(backend, "kind", "unmeshed")
 
 
 @runtime_checkable
@@ -48,11 +73,14 @@ class Backend(Protocol):
 
 
 def mock_transport(seed: int = 7, executions: int = 5000,
-                   clock: Callable[[], int] | None = None):
+                   clock: Callable[[], int] | None = None, dialect: str = "unmeshed"):
     """An in-process transport to the embedded mock server (no socket, no port)."""
     import httpx
 
-    from console.mock.app import create_app
+    if dialect == "conductor":
+        from console.mock.conductor_app import create_conductor_app as create_app
+    else:
+        from console.mock.app import create_app
 
     app = create_app(seed=seed, executions=executions, clock=clock)
     return httpx.ASGITransport(app=app), app
@@ -63,18 +91,26 @@ def open_backend(settings: Any, *, mock: bool = False, mock_app: Any = None,
     """Open the backend ``settings`` describes (a ``console.config.Settings``).
 
     ``mock=True`` mounts the embedded mock in process; ``mock_app`` reuses a given mock app
-    (tests hand one in to inspect its store afterwards).
+    (tests hand one in to inspect its store afterwards; it must speak the backend's dialect).
+    ``settings.backend == "conductor"`` opens a ``ConductorClient`` instead.
     """
+    kind = getattr(settings, "backend", None) or "unmeshed"
     transport = None
     base_url, port = settings.base_url, settings.port
     if mock or mock_app is not None:
         import httpx
 
         if mock_app is None:
-            transport, _ = mock_transport()
+            transport, _ = mock_transport(dialect=kind)
         else:
             transport = httpx.ASGITransport(app=mock_app)
-        base_url, port = "http://mock", None
+        base_url, port = ("http://mock/api" if kind == "conductor" else "http://mock"), None
+    if kind == "conductor":
+        from console.conductor.client import ConductorClient
+
+        return ConductorClient(
+            base_url, port, getattr(settings, "key_id", None), getattr(settings, "key_secret", None),
+            timeout=settings.timeout, transport=transport, verify=verify, on_request=on_request)
     return UnmeshedClient(
         base_url, port, settings.client_id, settings.token,
         timeout=settings.timeout, transport=transport, verify=verify, on_request=on_request,

@@ -16,7 +16,7 @@ from console.models import ACTION_APPLIES_TO, ProcessData
 
 #: Words for people, per action name.
 ACTION_VERBS = {"terminate": "terminate", "resume": "resume", "review": "mark reviewed",
-                "rerun": "rerun"}
+                "rerun": "rerun", "pause": "pause", "restart": "restart"}
 #: Actions that take a reason on the wire.
 TAKES_REASON = frozenset({"terminate", "review"})
 
@@ -31,19 +31,24 @@ class PlanItem:
     note: str
 
 
-def applies(action: str, status: str | None) -> bool:
+def applies_table(backend: object | None) -> dict[str, frozenset[str]]:
+    """Which statuses each action applies to on ``backend`` (Unmeshed's rules by default)."""
+    return getattr(backend, "action_applies_to", None) or ACTION_APPLIES_TO
+
+
+def applies(action: str, status: str | None, backend: object | None = None) -> bool:
     """Whether ``action`` applies to a process in ``status`` (rerun applies to any)."""
     if action == "rerun":
         return status is not None
-    return status in ACTION_APPLIES_TO.get(action, frozenset())
+    return status in applies_table(backend).get(action, frozenset())
 
 
-def plan_for(action: str, pid: str, status: str | None) -> PlanItem:
+def plan_for(action: str, pid: str, status: str | None, backend: object | None = None) -> PlanItem:
     if status is None:
         return PlanItem(pid, None, False, "not found")
-    if applies(action, status):
+    if applies(action, status, backend):
         return PlanItem(pid, status, True, f"would {ACTION_VERBS[action]}")
-    wanted = ", ".join(sorted(ACTION_APPLIES_TO.get(action, ())))
+    wanted = ", ".join(sorted(applies_table(backend).get(action, ())))
     return PlanItem(pid, status, False, f"cannot {ACTION_VERBS[action]} a {status} process "
                                         f"(only {wanted})")
 
@@ -56,7 +61,7 @@ async def plan(backend: Backend, action: str, ids: Sequence[str]) -> list[PlanIt
             items.append(PlanItem(fetched.id, None, False, f"unknown: {fetched.error}"))
             continue
         status = fetched.process.status if fetched.process else None
-        items.append(plan_for(action, fetched.id, status))
+        items.append(plan_for(action, fetched.id, status, backend))
     return items
 
 

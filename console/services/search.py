@@ -89,7 +89,13 @@ async def iter_pages(backend: Backend, query: SearchQuery, page_size: int = 1000
 
 
 async def count_matches(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP) -> Count:
-    """How many executions match, by paging (the API has no count); stops at ``cap``."""
+    """How many executions match: the backend's exact count when it has one (Conductor's
+    ``totalHits``), else by paging (Unmeshed's API has no count), stopping at ``cap``."""
+    exact = getattr(backend, "count", None)
+    if exact is not None:
+        found = await exact(query)
+        if found is not None:
+            return Count(found, False)
     total = 0
     async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
         total += len(rows)

@@ -1,0 +1,316 @@
+"""``ConductorClient``: the Backend protocol spoken to Conductor OSS or Orkes Conductor.
+
+The wire contract is the official ``conductor-python`` 2.0.0 client's (``WorkflowResourceApi``,
+``WorkflowBulkResourceApi``, ``MetadataResourceApi``); the mapping is written down in
+docs/backends.md. The transport (retrying GETs, never resending a POST or PUT, typed errors,
+the request hook) is ``UnmeshedClient``'s; only the paths and shapes differ.
+
+Auth: Conductor OSS needs none. Orkes exchanges a key id and secret at ``POST /token`` for a
+token sent as ``X-Authorization``; the secret is kept as a ``SecretStr``, sent only to
+``/token`` and never shown, and a refused token is renewed once (a 401 means nothing was done,
+so the request is then sent again). ``/token`` answering 404 means an open server, as in the
+official client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import httpx
+from pydantic import SecretStr
+
+from console import errors
+from console.client import (
+    CHECK_HINT,
+    BulkOutcome,
+    ProgressHook,
+    UnmeshedClient,
+    build_base,
+    parse_json,
+)
+from console.conductor import shapes
+from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, SearchQuery
+
+#: Why Conductor cannot do an action meshdeck offers on Unmeshed.
+UNSUPPORTED = {"review": "Conductor has no 'reviewed' state: terminate, retry (resume) or "
+                         "restart a failed workflow instead"}
+#: Which Conductor workflow statuses each action applies to.
+APPLIES_TO = {
+    "terminate": frozenset({"RUNNING", "PAUSED"}),
+    "resume": frozenset({"PAUSED", "FAILED", "TIMED_OUT", "TERMINATED"}),
+    "pause": frozenset({"RUNNING"}),
+    "restart": frozenset({"COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"}),
+}
+#: action -> (method, bulk path); resume is split into resume (PAUSED) and retry (the rest).
+BULK = {"terminate": ("POST", "workflow/bulk/terminate"), "pause": ("PUT", "workflow/bulk/pause"),
+        "resume": ("PUT", "workflow/bulk/resume"), "retry": ("POST", "workflow/bulk/retry"),
+        "restart": ("POST", "workflow/bulk/restart")}
+DONE = {"terminate": "terminated", "pause": "paused", "resume": "resumed",
+        "retry": "retried from the failed task", "restart": "restarted"}
+SUB_WORKFLOW_DEPTH = 3
+
+
+def api_base(base_url: str, port: int | None) -> str:
+    """``http://host`` + 8080 -> ``http://host:8080/api``; a URL with a path keeps it."""
+    base = build_base(base_url, port)
+    return base if urlparse(base).path.strip("/") else base + "/api"
+
+
+class ConductorClient(UnmeshedClient):
+    """Async client for one Conductor (OSS or Orkes) server."""
+
+    kind = "conductor"
+    unsupported_actions = UNSUPPORTED
+    action_applies_to = APPLIES_TO
+
+    def __init__(self, base_url: str = "http://localhost", port: int | None = 8080,
+                 key_id: str | None = None, key_secret: str | SecretStr | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(api_base(base_url, port), None, key_id or "", None, **kwargs)
+        self._http.headers.pop("Authorization", None)
+        if isinstance(key_secret, str):
+            key_secret = SecretStr(key_secret) if key_secret else None
+        self._key_id = key_id or None
+        self._secret: SecretStr | None = key_secret if key_id else None
+        self._logged_in = False
+        self._login_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"ConductorClient(base={self.base!r}, key_id={self._key_id!r})"
+
+    # ---- auth ------------------------------------------------------------------------------
+
+    async def _login(self) -> None:
+        async with self._login_lock:
+            if self._logged_in:
+                return
+            body = {"keyId": self._key_id, "keySecret": self._secret.get_secret_value()}
+            try:  # straight to the transport: this client's _request would wait for this login
+                response = await UnmeshedClient._request(self, "POST", "token", json_body=body)
+                answer = parse_json(response)
+            except errors.NotFound:
+                self._secret = None  # an open server (Conductor OSS): no token needed
+                return
+            except errors.Unauthorized:
+                raise errors.Unauthorized(f"{self.base}/token refused key id {self._key_id!r} "
+                                          "and its secret (check them)", url=f"{self.base}/token",
+                                          status=401) from None
+            except errors.OutcomeUnknown as exc:
+                raise errors.Unreachable(str(exc)) from None
+            token = answer.get("token") if isinstance(answer, dict) else None
+            if not token:
+                raise errors.BadResponse(f"{self.base}/token answered without a token",
+                                         url=f"{self.base}/token")
+            self._http.headers["X-Authorization"] = str(token)
+            self._logged_in = True
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self._secret is not None and not self._logged_in:
+            await self._login()
+        try:
+            return await super()._request(method, path, **kwargs)
+        except errors.Unauthorized as exc:
+            if self._secret is None:
+                said = str(exc).split(" (check", 1)[0]
+                raise errors.Unauthorized(
+                    f"{said} (an Orkes server wants a key id and secret: set key_id and "
+                    "secret_env in the profile, or CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET)",
+                    url=exc.url, status=exc.status) from None
+            self._logged_in = False  # expired or revoked: one new token, then once more
+            await self._login()
+            return await super()._request(method, path, **kwargs)
+
+    # ---- processes -------------------------------------------------------------------------
+
+    async def get_process(self, process_id: int | str, include_steps: bool = False) -> ProcessData:
+        return await self._workflow(_id(process_id), include_steps, SUB_WORKFLOW_DEPTH)
+
+    async def _workflow(self, wid: str, include_steps: bool, depth: int) -> ProcessData:
+        data = await self._json("GET", f"workflow/{wid}",
+                                params={"includeTasks": str(include_steps).lower()})
+        if not isinstance(data, dict):
+            raise errors.BadResponse(f"{self.base}/workflow/{wid} did not send a workflow")
+        found = shapes.steps(data.get("tasks") or []) if include_steps else []
+        if include_steps and depth > 0:
+            found += await self._sub_workflow_steps(found, depth)
+        return shapes.process(data, found)
+
+    async def _sub_workflow_steps(self, found: list, depth: int) -> list:
+        """The tasks of each sub-workflow, nested under the task that started it."""
+        subs = [s for s in found if getattr(s, "subWorkflowId", None)
+                and not any(o.parent_id == s.id for o in found)]
+
+        async def one(step) -> list:
+            try:
+                child = await self._workflow(str(step.subWorkflowId), True, depth - 1)
+            except errors.MeshdeckError:
+                return []  # the parent still shows; the child is one `get` away
+            for inner in child.step_records or []:
+                if inner.parent_id is None:
+                    inner.parent_id, inner.parent_ref = step.id, step.ref
+            return list(child.step_records or [])
+
+        nested = await asyncio.gather(*(one(s) for s in subs))
+        return [s for group in nested for s in group]
+
+    async def get_step(self, step_id: int | str) -> shapes.ConductorStep:
+        data = await self._json("GET", f"tasks/{_id(step_id)}")
+        return shapes.steps([data])[0]
+
+    async def search(self, query: SearchQuery) -> list[ProcessData]:
+        data = await self._json("GET", "workflow/search", params=shapes.search_params(query))
+        rows = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            raise errors.BadResponse(f"{self.base}/workflow/search sent no results list")
+        return [shapes.process(r) for r in rows if isinstance(r, dict)]
+
+    async def count(self, query: SearchQuery) -> int | None:
+        """The exact number of matches (Conductor's ``totalHits``), or None if it sent none."""
+        data = await self._json("GET", "workflow/search",
+                                params=shapes.search_params(query.page(0, 1)))
+        total = data.get("totalHits") if isinstance(data, dict) else None
+        return int(total) if isinstance(total, int) else None
+
+    async def run_async(self, request: ProcessRequest) -> ProcessData:
+        params = {k: v for k, v in (("version", request.version),
+                                    ("correlationId", request.correlation_id)) if v is not None}
+        response = await self._request("POST", f"workflow/{_id(request.name or '')}",
+                                       params=params, json_body=request.input or {})
+        wid = response.text.strip().strip('"')
+        if not wid:
+            raise errors.BadResponse(f"{self.base}/workflow/{request.name} sent no workflow id")
+        return await self.get_process(wid)
+
+    async def run_sync(self, request: ProcessRequest, timeout: float | None = None) -> ProcessData:
+        name = _id(request.name or "")
+        version = request.version or (await self.get_definition("", name)).version or 1
+        body = {"name": name, "version": version, "input": request.input or {},
+                "correlationId": request.correlation_id}
+        params: dict[str, Any] = {"requestId": request.request_id or ""}
+        if timeout is not None:
+            params["waitForSeconds"] = int(timeout)
+        data = await self._json("POST", f"workflow/execute/{name}/{version}", params=params,
+                                json_body=body, timeout=(timeout or self.timeout) + 5)
+        steps = shapes.steps(data.get("tasks") or []) if isinstance(data, dict) else []
+        return shapes.process({"workflowType": name, "version": version, **(data or {})}, steps)
+
+    async def rerun(self, process_id: int | str, version: int | None = None) -> ProcessData:
+        """Conductor reruns the SAME workflow id from the start (its definition version stays)."""
+        if version is not None:
+            raise errors.BadRequest("Conductor reruns a workflow with its own definition version; "
+                                    "drop --version (or start a new one with meshdeck run)")
+        wid = _id(process_id)
+        response = await self._request("POST", f"workflow/{wid}/rerun",
+                                       json_body={"reRunFromWorkflowId": wid})
+        return await self.get_process(response.text.strip().strip('"') or wid)
+
+    # ---- bulk actions ----------------------------------------------------------------------
+
+    async def bulk_action(self, action: str, ids: Sequence[int | str], *, reason: str | None = None,
+                          on_progress: ProgressHook | None = None,
+                          outcome: BulkOutcome | None = None) -> BulkOutcome:
+        """terminate, pause, resume or restart ``ids`` in chunks; never resent.
+
+        ``resume`` means carry on: a PAUSED workflow is resumed (``bulk/resume``) and the ids
+        that call refuses (not paused) are retried from their failed task (``bulk/retry``)."""
+        if action not in BULK or action == "retry":
+            raise errors.BadRequest(self.unsupported_actions.get(action)
+                                    or f"unknown bulk action {action!r}")
+        outcome = outcome or BulkOutcome.start(action, ids)
+        total = len(outcome.ids)
+        for start in range(0, total, self.chunk_size):
+            chunk = outcome.ids[start:start + self.chunk_size]
+            outcome.unknown, outcome.not_sent = chunk, outcome.ids[start + len(chunk):]
+            try:
+                details = await self._chunk(action, chunk, reason)
+                if action == "resume":
+                    refused = [i for i in chunk if not details[i].ok]
+                    if refused:
+                        retried = await self._chunk("retry", refused, None)
+                        for pid in refused:
+                            if retried[pid].ok:
+                                details[pid] = retried[pid]
+                            else:
+                                details[pid] = ActionDetail(id=pid, error=(
+                                    f"resume: {details[pid].error}; retry: {retried[pid].error}"))
+            except errors.MeshdeckError as exc:
+                outcome.stopped_by = str(exc)
+                if isinstance(exc, errors.OutcomeUnknown) or (
+                        isinstance(exc, errors.BadResponse) and 200 <= (exc.status or 0) < 300):
+                    if not isinstance(exc, errors.OutcomeUnknown):
+                        outcome.stopped_by = (f"{exc}; the server accepted the request, so these "
+                                              f"ids may or may not have changed ({CHECK_HINT})")
+                    return outcome
+                outcome.unknown = []
+                for pid in chunk:
+                    outcome.details.setdefault(pid, ActionDetail(id=pid, error=str(exc)))
+                return outcome
+            outcome.details.update(details)
+            outcome.unknown = []
+            if on_progress is not None:
+                on_progress(start + len(chunk), total)
+        outcome.not_sent = []
+        return outcome
+
+    async def _chunk(self, action: str, chunk: list[str], reason: str | None
+                     ) -> dict[str, ActionDetail]:
+        method, path = BULK[action]
+        params = {"reason": reason} if reason and action == "terminate" else None
+        data = await self._json(method, path, params=params, json_body=chunk)
+        if not isinstance(data, dict):
+            raise errors.BadResponse(f"{self.base}/{path} did not send a bulk response", status=200)
+        ok = {str(i) for i in data.get("bulkSuccessfulResults") or []}
+        failed = {str(k): str(v) for k, v in (data.get("bulkErrorResults") or {}).items()}
+        out = {}
+        for pid in chunk:
+            if pid in failed:
+                out[pid] = ActionDetail(id=pid, message=failed[pid], error=failed[pid] or "failed")
+            elif pid in ok:
+                out[pid] = ActionDetail(id=pid, message=DONE[action])
+            else:
+                out[pid] = ActionDetail(id=pid, error="the server did not report on this id")
+        return out
+
+    # ---- definitions -----------------------------------------------------------------------
+
+    async def list_definitions(self) -> list[ProcessDefinition]:
+        data = await self._json("GET", "metadata/workflow")
+        return [shapes.definition(d) for d in data or [] if isinstance(d, dict)]
+
+    async def get_definition(self, namespace: str, name: str,
+                             version: int | None = None) -> ProcessDefinition:
+        """``namespace`` is ignored: Conductor names a workflow definition by name alone."""
+        params = {"version": version} if version is not None else None
+        data = await self._json("GET", f"metadata/workflow/{quote(_id(name), safe='')}",
+                                params=params)
+        return shapes.definition(data if isinstance(data, dict) else {})
+
+    async def definition_versions(self, namespace: str, name: str) -> list[int]:
+        found = sorted({d.version for d in await self.list_definitions()
+                        if d.name == name and d.version is not None})
+        if not found:
+            raise errors.NotFound(f"no workflow definition named {name!r}")
+        return found
+
+    async def namespaces(self) -> list[str]:
+        return sorted({d.namespace or "default" for d in await self.list_definitions()})
+
+    # ---- Unmeshed-only features --------------------------------------------------------------
+
+    async def call_api_mapping(self, endpoint: str, **kwargs: Any) -> Any:
+        raise errors.BadRequest("API mappings are an Unmeshed feature; Conductor has none "
+                                "(start a workflow with meshdeck run instead)")
+
+    async def stream_api_mapping(self, endpoint: str, **kwargs: Any) -> AsyncIterator[Any]:
+        raise errors.BadRequest("API mappings are an Unmeshed feature; Conductor has none")
+        yield  # pragma: no cover - makes this an async generator
+
+
+def _id(value: int | str) -> str:
+    text = str(value).strip()
+    if not text or any(c in text for c in "/?#"):
+        raise errors.BadRequest(f"not a valid id: {value!r}")
+    return text

@@ -1,0 +1,240 @@
+"""Conductor's JSON shapes translated into meshdeck's models (see docs/backends.md).
+
+Conductor ids are text (UUIDs), so the models here are ``ProcessData`` / ``StepData`` with text
+ids; everything else reads and shows them like any other process or step.
+
+Statuses: a workflow keeps Conductor's status (RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED,
+PAUSED). A task's status is put in meshdeck's step words (IN_PROGRESS -> RUNNING, CANCELED ->
+CANCELLED, FAILED_WITH_TERMINAL_ERROR -> FAILED, COMPLETED_WITH_ERRORS -> COMPLETED); the original
+stays in the step's ``conductorStatus`` field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from console import errors
+from console.models import (
+    ProcessData,
+    ProcessDefinition,
+    SearchQuery,
+    StepData,
+    StepDefinition,
+    extract_error,
+)
+
+TASK_STATUS = {"IN_PROGRESS": "RUNNING", "CANCELED": "CANCELLED",
+               "FAILED_WITH_TERMINAL_ERROR": "FAILED", "COMPLETED_WITH_ERRORS": "COMPLETED"}
+#: meshdeck statuses asked for in a search -> Conductor's (REVIEWED has none).
+SEARCH_STATUS = {"CANCELLED": "TERMINATED"}
+_ITERATION = re.compile(r"__\d+$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_.:-]+$")
+
+
+class ConductorStep(StepData):
+    id: str | None = None
+    process_id: str | None = None
+    parent_id: str | None = None
+
+
+class ConductorProcess(ProcessData):
+    process_id: str | None = None
+    step_records: list[ConductorStep] | None = Field(default_factory=list)
+
+
+def epoch_ms(value: Any) -> int | None:
+    """Epoch ms from an int, a digit string or an ISO time (WorkflowSummary sends ISO text)."""
+    if value is None or value == "" or value == 0:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text) or None
+    try:
+        return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        return None
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _with_reason(output: Any, reason: str | None) -> Any:
+    """Conductor keeps why a task or workflow broke beside its output: show it as the error."""
+    if not reason or extract_error(output):
+        return output
+    return {"error": reason, **output} if isinstance(output, dict) else {"error": reason}
+
+
+def process(data: dict[str, Any], steps: list[ConductorStep] | None = None) -> ConductorProcess:
+    """A Workflow, WorkflowRun or WorkflowSummary as a process."""
+    status = data.get("status")
+    ended = epoch_ms(data.get("endTime"))
+    out = _with_reason(_maybe_json(data.get("output")), data.get("reasonForIncompletion")
+                       if status in ("FAILED", "TIMED_OUT", "TERMINATED") else None)
+    return ConductorProcess.model_validate({
+        "processId": data.get("workflowId"),
+        "name": data.get("workflowName") or data.get("workflowType"),
+        "version": data.get("workflowVersion") or data.get("version"),
+        "namespace": data.get("ownerApp") or "default",
+        "processType": "STANDARD",
+        "triggerType": "SUB_PROCESS" if data.get("parentWorkflowId") else None,
+        "status": status, "correlationId": data.get("correlationId"),
+        "requestId": data.get("requestId") or data.get("idempotencyKey"),
+        "input": _maybe_json(data.get("input")), "output": out,
+        "created": epoch_ms(data.get("startTime")) or epoch_ms(data.get("createTime")),
+        "updated": ended or epoch_ms(data.get("updateTime")),
+        "createdBy": data.get("createdBy"),
+        "stepRecords": steps or [],
+        "reasonForIncompletion": data.get("reasonForIncompletion"),
+        "parentWorkflowId": data.get("parentWorkflowId"),
+    })
+
+
+def _child_refs(wt: dict[str, Any]) -> list[str]:
+    """References of the tasks a container task (fork, switch, loop) holds directly."""
+    kids: list[Any] = []
+    for branch in wt.get("forkTasks") or []:
+        kids.extend(branch or [])
+    for case in (wt.get("decisionCases") or {}).values():
+        kids.extend(case or [])
+    kids.extend(wt.get("defaultCase") or [])
+    kids.extend(wt.get("loopOver") or [])
+    return [k.get("taskReferenceName") for k in kids if isinstance(k, dict)]
+
+
+def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[ConductorStep]:
+    """Tasks as steps: retried attempts folded into the last one's ``executionList``, and each
+    task under its container (``parentTaskId``, else the container's ``workflowTask``)."""
+    tasks = [t for t in tasks if isinstance(t, dict)]
+    attempts: dict[str, list[dict[str, Any]]] = {}
+    for t in tasks:
+        attempts.setdefault(t.get("referenceTaskName") or t.get("taskId") or "", []).append(t)
+    latest = [t for t in tasks if attempts[t.get("referenceTaskName") or t.get("taskId") or ""][-1] is t]
+    container: dict[str, str] = {}
+    for t in latest:
+        for ref in _child_refs(t.get("workflowTask") or {}):
+            if ref:
+                container.setdefault(ref, t.get("taskId"))
+    ref_of = {t.get("taskId"): t.get("referenceTaskName") for t in latest}
+    out = []
+    for t in latest:
+        ref = t.get("referenceTaskName")
+        parent = t.get("parentTaskId") or container.get(_ITERATION.sub("", ref or "")) or parent_id
+        if parent == t.get("taskId"):
+            parent = parent_id
+        status = t.get("status")
+        tries = attempts[ref or t.get("taskId") or ""]
+        out.append(ConductorStep.model_validate({
+            "id": t.get("taskId"), "processId": t.get("workflowInstanceId"), "ref": ref,
+            "parentId": parent, "parentRef": ref_of.get(parent),
+            "name": t.get("taskDefName") or (t.get("workflowTask") or {}).get("name") or ref,
+            "type": t.get("taskType"), "status": TASK_STATUS.get(status, status),
+            "input": t.get("inputData"),
+            "output": _with_reason(t.get("outputData"), t.get("reasonForIncompletion")),
+            "workerId": t.get("workerId"),
+            "start": epoch_ms(t.get("startTime")) or epoch_ms(t.get("scheduledTime")),
+            "schedule": epoch_ms(t.get("scheduledTime")),
+            "updated": epoch_ms(t.get("endTime")) or epoch_ms(t.get("updateTime")),
+            "optional": (t.get("workflowTask") or {}).get("optional"),
+            "executionList": [{"scheduled": epoch_ms(a.get("scheduledTime")),
+                               "start": epoch_ms(a.get("startTime")),
+                               "updated": epoch_ms(a.get("endTime")) or epoch_ms(a.get("updateTime")),
+                               "executor": a.get("workerId"), "ref": a.get("referenceTaskName"),
+                               "runs": n, "output": a.get("outputData")}
+                              for n, a in enumerate(tries, start=1)] if len(tries) > 1 else None,
+            "conductorStatus": status, "retryCount": t.get("retryCount"),
+            "subWorkflowId": t.get("subWorkflowId"),
+        }))
+    return out
+
+
+def _step_definition(wt: dict[str, Any]) -> StepDefinition:
+    kids: list[dict[str, Any]] = []
+    for branch in wt.get("forkTasks") or []:
+        kids.extend(branch or [])
+    for case in (wt.get("decisionCases") or {}).values():
+        kids.extend(case or [])
+    kids.extend(wt.get("defaultCase") or [])
+    kids.extend(wt.get("loopOver") or [])
+    return StepDefinition.model_validate({
+        "name": wt.get("name"), "ref": wt.get("taskReferenceName"), "type": wt.get("type"),
+        "optional": wt.get("optional"), "description": wt.get("description"),
+        "input": wt.get("inputParameters"),
+        "children": [_step_definition(k) for k in kids if isinstance(k, dict)],
+    })
+
+
+def definition(data: dict[str, Any]) -> ProcessDefinition:
+    """A WorkflowDef as a process definition (Conductor has no namespaces: ``ownerApp`` or
+    ``default`` stands in)."""
+    return ProcessDefinition.model_validate({
+        "namespace": data.get("ownerApp") or "default", "name": data.get("name"),
+        "version": data.get("version"), "type": "STANDARD", "description": data.get("description"),
+        "createdBy": data.get("createdBy"), "updatedBy": data.get("updatedBy"),
+        "created": epoch_ms(data.get("createTime")), "updated": epoch_ms(data.get("updateTime")),
+        "configuration": {"timeoutSeconds": data.get("timeoutSeconds"),
+                          "timeoutPolicy": data.get("timeoutPolicy"),
+                          "failureWorkflow": data.get("failureWorkflow"),
+                          "restartable": data.get("restartable")},
+        "steps": [_step_definition(t) for t in data.get("tasks") or [] if isinstance(t, dict)],
+        "defaultInput": {k: None for k in data.get("inputParameters") or []},
+        "ownerEmail": data.get("ownerEmail"),
+    })
+
+
+def _value(text: Any) -> str:
+    text = str(text)
+    return text if _PLAIN.match(text) else '"' + text.replace('"', '\\"') + '"'
+
+
+def _in(field: str, values: list[str]) -> str:
+    return f"{field} IN ({','.join(_value(v) for v in values)})"
+
+
+def search_params(query: SearchQuery) -> dict[str, Any]:
+    """``GET /workflow/search`` parameters for a meshdeck SearchQuery; a filter Conductor's search
+    cannot express is refused (BadRequest) rather than silently dropped."""
+    cannot = [label for label, value in (
+        ("trigger type", query.trigger_types), ("process type", query.process_types),
+        ("step name", query.step_names), ("step ref", query.step_refs),
+        ("request id", query.request_ids), ("tag", query.tags)) if value]
+    if cannot:
+        raise errors.BadRequest(f"the conductor backend cannot search by {', '.join(cannot)}: "
+                                "use name, status, correlation id, process id, time or text")
+    if "REVIEWED" in query.statuses:
+        raise errors.BadRequest("Conductor has no REVIEWED status (use RUNNING, COMPLETED, "
+                                "FAILED, TIMED_OUT, TERMINATED or PAUSED)")
+    clauses = []
+    if query.names:
+        clauses.append(_in("workflowType", query.names))
+    if query.statuses:
+        statuses = list(dict.fromkeys(SEARCH_STATUS.get(s, s) for s in query.statuses))
+        clauses.append(_in("status", statuses))
+    if query.correlation_ids:
+        clauses.append(_in("correlationId", query.correlation_ids) if len(query.correlation_ids) > 1
+                       else f"correlationId = {_value(query.correlation_ids[0])}")
+    if query.process_ids:
+        clauses.append(_in("workflowId", query.process_ids))
+    if query.start_time_epoch is not None:
+        clauses.append(f"startTime > {int(query.start_time_epoch) - 1}")
+    if query.end_time_epoch is not None:
+        clauses.append(f"startTime < {int(query.end_time_epoch) + 1}")
+    params: dict[str, Any] = {"start": query.offset, "size": query.limit,
+                              "freeText": query.full_text_search_query or "*",
+                              "sort": "startTime:DESC"}
+    if clauses:
+        params["query"] = " AND ".join(clauses)
+    return params
