@@ -33,6 +33,21 @@ def isolated_config(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    """Keep the client's retry promise (the same number of tries) without its back-off pauses."""
+    import console.backend
+
+    real = console.backend.open_backend
+
+    def quick(*args, **kwargs):
+        backend = real(*args, **kwargs)
+        backend.backoff = 0.001
+        return backend
+
+    monkeypatch.setattr(console.backend, "open_backend", quick)
+
+
 def make_mock(spec: str | None, executions: int = 300, seed: int = 7) -> Any:
     """A mock app (data around the real now, so --since 24h finds it) with fault plan ``spec``."""
     return create_app(seed=seed, executions=executions,

@@ -53,21 +53,6 @@ CMD_NAMES = ["search", "search-all", "get", "get-json", "step", "definitions", "
              "versions", "terminate", "resume", "review", "review-dry", "rerun", "run", "call"]
 
 
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch):
-    """Keep the client's retry promise (same count) but not its back-off pauses."""
-    import console.backend
-
-    real = console.backend.open_backend
-
-    def quick(*args, **kwargs):
-        backend = real(*args, **kwargs)
-        backend.backoff = 0.001
-        return backend
-
-    monkeypatch.setattr(console.backend, "open_backend", quick)
-
-
 @pytest.mark.parametrize("spec", list(FAULTS))
 def test_every_command_under_fault(spec, faulty, cli):
     """One mock per fault; each command runs against it; errors are one line, codes documented."""
