@@ -322,6 +322,20 @@ def set_profile_value(name: str, key: str, value: Any, path: Path | None = None)
     save_profile(name, {key: value}, path)
 
 
+def set_top_level_value(key: str, value: Any, path: Path | None = None) -> None:
+    """Set (None: remove) one key at the top of the file, outside any profile: e.g. the TUI
+    remembers the theme there when no profile is active."""
+    if key in ("profiles", "default_profile"):
+        raise ConfigError(f"{key!r} is not a plain value; use the profile functions")
+    path = config_path() if path is None else Path(path)
+    data = load_file(path)
+    if value is None:
+        data.pop(key, None)
+    else:
+        data[key] = _check(key, value, f"cannot save {key!r}") if key in _RULES else value
+    _write(path, data)
+
+
 def insecure_permissions_warning(path: Path | None = None) -> str | None:
     """One line if the file is readable by group or others and holds a ``token``; else None."""
     path = config_path() if path is None else Path(path)
