@@ -8,6 +8,11 @@ live here so every screen behaves the same:
   progress, per-id results); see ``console.tui.bulk``. When it ends, every screen on the stack
   receives an ``ActionsDone`` message (handle it to refresh).
 - ``copy(text, what)``: OSC 52 clipboard plus a notification.
+- ``show_executions(namespace, name)``: the executions screen, filtered to one definition.
+- Sections (Textual modes, each with its own screen stack): executions, definitions, API call,
+  run; F2..F5, the tabs on each section's screen, or the command palette switch between them.
+- Themes: Textual's own plus the files in ``themes/`` (see ``console.tui.themes``); a theme picked
+  while running is remembered for the profile.
 - ``now_ms()`` / ``now()``: the injected clock, so relative times are stable in tests.
 
 A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen.
@@ -25,7 +30,7 @@ from textual.screen import ModalScreen, Screen
 
 from console.backend import Backend
 from console.config import Settings
-from console.tui.commands import MeshdeckCommands
+from console.tui.commands import MeshdeckCommands, PaletteCommand
 from console.tui.widgets.banner import Banner
 
 #: Text shorter than this is also shown in the "copied" notification (for terminals without OSC 52).
@@ -45,6 +50,17 @@ class MeshdeckApp(App):
         Binding("ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Search every action by name"),
     ]
+    #: (mode, label, key) of each section; a mode's base screen is built on first visit.
+    SECTIONS = [("executions", "Executions", "f2"), ("definitions", "Definitions", "f3"),
+                ("api", "API call", "f4"), ("run", "Run", "f5")]
+    BINDINGS += [Binding(key, f"section('{mode}')", label, show=False,
+                         tooltip=f"Go to the {label} screen") for mode, label, key in SECTIONS]
+    MODES = {
+        "executions": lambda: _screen("executions", "ExecutionsScreen"),
+        "definitions": lambda: _screen("definitions", "DefinitionsScreen"),
+        "api": lambda: _screen("api_call", "ApiCallScreen"),
+        "run": lambda: _screen("run", "RunScreen"),
+    }
 
     def __init__(self, backend: Backend, settings: Settings, *,
                  clock: Callable[[], int] | None = None, theme: str | None = None) -> None:
@@ -69,17 +85,82 @@ class MeshdeckApp(App):
     # ---- life cycle ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._wanted_theme:
-            if self._wanted_theme in self.available_themes:
-                self.theme = self._wanted_theme
+        self._load_themes()
+        self.screen_change_signal.subscribe(self, self._on_screen_change)
+        self.switch_mode("executions")
+
+    # ---- themes ----------------------------------------------------------------------------
+
+    def _load_themes(self) -> None:
+        from console.tui.themes import find_themes, remembered_theme
+
+        found = find_themes()
+        for theme in found.themes.values():
+            self.register_theme(theme)
+        for problem in found.problems:
+            self.notify(problem, title="theme file skipped", severity="warning", markup=False)
+        wanted = self._wanted_theme or remembered_theme(self.settings.profile)
+        if wanted:
+            if wanted in self.available_themes:
+                self.theme = wanted
             else:
                 known = ", ".join(sorted(self.available_themes))
-                self.notify(f"no theme named {self._wanted_theme!r}; known: {known}",
-                            severity="warning")
-        self.screen_change_signal.subscribe(self, self._on_screen_change)
-        from console.tui.screens.executions import ExecutionsScreen
+                self.notify(f"no theme named {wanted!r}; known: {known}", severity="warning",
+                            markup=False)
+        self._remembered_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
 
-        self.push_screen(ExecutionsScreen())
+    def _on_theme_changed(self, theme) -> None:
+        """Remember a theme the user picked while running (per profile)."""
+        if theme.name == self._remembered_theme:
+            return
+        from console.config import ConfigError
+        from console.tui.themes import remember_theme
+
+        self._remembered_theme = theme.name
+        try:
+            where = remember_theme(self.settings.profile, theme.name)
+        except ConfigError as exc:
+            self.notify(f"theme {theme.name} is used now but not remembered: {exc}",
+                        severity="warning", markup=False)
+            return
+        self.notify(f"theme {theme.name} (remembered for {where})", timeout=3, markup=False)
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
+    # ---- sections --------------------------------------------------------------------------
+
+    def action_section(self, mode: str) -> None:
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+
+    async def show_executions(self, namespace: str | None, name: str | None) -> None:
+        """The executions screen, filtered to one definition's executions."""
+        from textual.widgets import Input
+
+        from console.tui.widgets.filter_bar import FilterBar
+
+        await self.switch_mode("executions")
+        screen = self.screen
+        try:
+            bar = screen.query_one(FilterBar)
+            bar.query_one("#f-namespace", Input).value = namespace or ""
+            bar.query_one("#f-names", Input).value = name or ""
+        except Exception as exc:  # noqa: BLE001 - the screen's layout is not ours to assume
+            self.notify_error(exc, "cannot filter the executions screen")
+            return
+        bar.post_message(FilterBar.Applied())
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """Everywhere in the palette: go to each section, use each theme."""
+        commands = [PaletteCommand(f"Go to {label}", f"switch to the {label} screen (key "
+                                   f"{key.upper()})", lambda m=mode: self.action_section(m))
+                    for mode, label, key in self.SECTIONS]
+        commands += [PaletteCommand(f"Theme: {name}", "use this theme (remembered)",
+                                    lambda n=name: self.set_theme(n))
+                     for name in sorted(self.available_themes)]
+        return commands
 
     async def on_unmount(self) -> None:
         try:
@@ -143,6 +224,13 @@ class MeshdeckApp(App):
         text = str(exc) if isinstance(exc, MeshdeckError) else f"{type(exc).__name__}: {exc}"
         self.notify(f"{what}: {text}" if what else text, severity="error", timeout=8,
                     markup=False)
+
+
+def _screen(module: str, name: str) -> Screen:
+    """A section's base screen, imported when first visited (keeps start-up fast)."""
+    from importlib import import_module
+
+    return getattr(import_module(f"console.tui.screens.{module}"), name)()
 
 
 def run_tui(backend: Backend, settings: Settings, theme: str | None = None) -> None:

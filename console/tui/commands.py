@@ -2,7 +2,8 @@
 
 Commands are generated, not listed by hand: every binding with a description on the screen,
 its focused widget and the app (the same list the ``?`` help shows), plus the extra commands a
-screen offers through ``palette_commands()`` (e.g. "Sort by duration", "Time window: 7d").
+screen offers through ``palette_commands()`` (e.g. "Sort by duration", "Time window: 7d") and
+the app's own (go to each section, each theme).
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ def binding_commands(screen: Screen) -> Iterator[PaletteCommand]:
 
 def screen_commands(screen: Screen) -> list[PaletteCommand]:
     commands = list(binding_commands(screen))
-    extra = getattr(screen, "palette_commands", None)
-    if callable(extra):
-        commands.extend(extra())
+    for owner in (screen, screen.app):
+        extra = getattr(owner, "palette_commands", None)
+        if callable(extra):
+            commands.extend(extra())
     return commands
 
 
