@@ -120,6 +120,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: ``--theme`` only matters to the TUI (meshdeck without a command, or meshdeck tui).
+ThemeOpt = Annotated[str | None, typer.Option(
+    "--theme", metavar="NAME", rich_help_panel="Terminal UI",
+    help="TUI theme for this session, e.g. meshdeck-dark, meshdeck-light, "
+         "meshdeck-high-contrast, meshdeck-production or a Textual theme; a theme picked in the "
+         "TUI (ctrl+p) is remembered per profile.")]
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -135,6 +143,7 @@ def root(
     insecure: InsecureOpt = False,
     mock_faults: MockFaultsOpt = None,
     backend: BackendOpt = None,
+    theme: ThemeOpt = None,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -144,10 +153,10 @@ def root(
                  "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults,
                  "backend": backend})
     if ctx.invoked_subcommand is None:
-        open_tui()
+        open_tui(theme)
 
 
-def open_tui() -> None:
+def open_tui(theme: str | None = None) -> None:
     """Open the Textual UI with the resolved settings."""
     state = get_state()
     try:
@@ -161,7 +170,7 @@ def open_tui() -> None:
 
     settings = state.settings()
     backend = open_backend(state)
-    result = run_tui(backend, settings, theme=settings.theme)
+    result = run_tui(backend, settings, theme=theme or settings.theme)
     if isinstance(result, int) and result:
         raise typer.Exit(result)
 
