@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 HERE = Path(__file__).resolve().parent
+GNU_TIME = "/usr/bin/time"
 
 
 def meshdeck_cmd() -> list[str]:
@@ -129,6 +130,12 @@ def timed(cmd: Sequence[str], *, stdin: bytes | None = None, env: dict | None = 
         if stdin is not None:
             inp.write(stdin)
             inp.seek(0)
+        # ru_maxrss of a child we fork ourselves includes this (large) process's RSS at fork,
+        # so the peak is read by GNU time, a small process, when it is there.
+        rss_file = tempfile.NamedTemporaryFile(suffix=".rss", delete=False)
+        rss_file.close()
+        if os.path.exists(GNU_TIME):
+            cmd = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err, cwd=ROOT,
                                 env={**os.environ, **env} if env else None)
@@ -137,7 +144,13 @@ def timed(cmd: Sequence[str], *, stdin: bytes | None = None, env: dict | None = 
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        try:
+            with open(rss_file.name) as f:
+                peak_kb = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            peak_kb = usage.ru_maxrss
+        os.unlink(rss_file.name)
+        return Run(seconds, peak_kb / 1024, proc.returncode, out.read(), err.read())
 
 
 def free_port() -> int:
