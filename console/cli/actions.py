@@ -47,6 +47,7 @@ def bulk(action: str, ids: list[str] | None, filters: Filters, reason: str | Non
     verb = ACTION_VERBS[action]
     fmt = choose_format(output, ("table", "json", "ndjson", "ids"))
     state = get_state()
+    refuse_if_unsupported(state, action)
     if not dry_run:
         refuse_if_read_only(state, verb)
     given, used_stdin = _targets(ids, filters, verb)
@@ -74,6 +75,19 @@ def bulk(action: str, ids: list[str] | None, filters: Filters, reason: str | Non
     confirm(f"{verb} {len(targets):,} execution{'s' if len(targets) != 1 else ''}?", yes=yes,
             used_stdin=used_stdin, count=len(targets), verb=verb)
     send(action, targets, reason, fmt)
+
+
+def refuse_if_unsupported(state: Any, action: str) -> None:
+    """A backend that lacks ``action`` (review on Conductor; pause, restart on Unmeshed) says why."""
+    from console.backend import UNMESHED_UNSUPPORTED
+
+    kind = state.settings().backend
+    if kind == "conductor":
+        from console.conductor.client import UNSUPPORTED as reasons
+    else:
+        reasons = UNMESHED_UNSUPPORTED
+    if action in reasons:
+        raise CliProblem(f"{action} is not available on the {kind} backend: {reasons[action]}")
 
 
 def dry(action: str, targets: list[str], fmt: str) -> None:
@@ -210,7 +224,7 @@ def _result_cell(r: dict[str, Any]):
 
 def _make(action: str, summary: str):
     """The command function of one bulk action (resume takes no reason on the wire)."""
-    if action == "resume":
+    if action in ("resume", "pause", "restart"):
         def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
                     yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None) -> None:
             bulk(action, ids, filters, None, yes, dry_run, output)
@@ -234,6 +248,12 @@ RESUME = ("Resume FAILED, TIMED_OUT, TERMINATED or CANCELLED executions (retries
 REVIEW = ("Mark FAILED, TIMED_OUT, TERMINATED or CANCELLED executions as REVIEWED.\n\n"
           "Examples:  meshdeck review --status FAILED --since 2h --reason 'known outage'\n"
           "           meshdeck review 1000042 --yes")
+
+
+PAUSE = ("Pause RUNNING workflows (Conductor only: no new tasks are scheduled until resume).\n\n"
+         "Examples:  meshdeck --backend conductor pause --name checkout --status RUNNING --yes")
+RESTART = ("Restart finished workflows from the beginning, keeping their ids (Conductor only).\n\n"
+           "Examples:  meshdeck --backend conductor restart 8f3c... --yes")
 
 
 def rerun(
@@ -287,6 +307,7 @@ def rerun(
 
 def register(app: typer.Typer) -> None:
     panel = "Act (asks first; --yes in scripts)"
-    for action, doc in (("terminate", TERMINATE), ("resume", RESUME), ("review", REVIEW)):
+    for action, doc in (("terminate", TERMINATE), ("resume", RESUME), ("review", REVIEW),
+                        ("pause", PAUSE), ("restart", RESTART)):
         app.command(action, rich_help_panel=panel)(with_globals(with_filters(_make(action, doc))))
     app.command("rerun", rich_help_panel=panel)(with_globals(rerun))

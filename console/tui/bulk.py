@@ -71,6 +71,12 @@ def start(app: MeshdeckApp, action: str, ids: Sequence[str],
         app.notify(f"read-only mode: cannot {ACTION_VERBS[action]}; nothing was sent",
                    severity="warning")
         return
+    from console.backend import unsupported
+
+    why = unsupported(app.backend, action)
+    if why:
+        app.notify(why, title=f"cannot {ACTION_VERBS[action]} here", severity="warning")
+        return
     targets = unique_ids(ids)
     if not targets:
         app.notify("nothing selected", severity="warning")
@@ -126,7 +132,8 @@ async def plan_items(app: MeshdeckApp, action: str, ids: list[str],
         app.notify(f"checking the status of {len(missing):,} execution"
                    f"{'s' if len(missing) > 1 else ''}…", timeout=3)
         fetched = {item.id: item for item in await plan(app.backend, action, missing)}
-    return [fetched[i] if i in fetched else plan_for(action, i, statuses[i]) for i in ids]
+    return [fetched[i] if i in fetched else plan_for(action, i, statuses[i], app.backend)
+            for i in ids]
 
 
 def outcome_rows(outcome: BulkOutcome) -> dict[str, ResultRow]:

@@ -141,8 +141,12 @@ class ExecutionDetailScreen(Screen):
         if action == "act":
             if self.app_read_only:
                 return False  # hidden and blocked
+            from console.backend import unsupported
+
+            if unsupported(self.app.backend, str(parameters[0])):
+                return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
-            return True if applies(str(parameters[0]), status) else None  # None: greyed out
+            return True if applies(str(parameters[0]), status, self.app.backend) else None
         return True
 
     @property

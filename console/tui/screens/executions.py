@@ -114,6 +114,11 @@ class ExecutionsScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act" and self.app.read_only:
             return False
+        if action == "act" and parameters:
+            from console.backend import unsupported
+
+            if unsupported(self.app.backend, str(parameters[0])):
+                return False  # this backend lacks it (e.g. review on Conductor): hidden
         return True
 
     # ---- status line -----------------------------------------------------------------------
