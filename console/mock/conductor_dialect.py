@@ -128,7 +128,7 @@ def summary(store: MockStore, p: dict[str, Any]) -> dict[str, Any]:
         "reasonForIncompletion": _error_of(p["output"]) if status in ("FAILED", "TIMED_OUT", "TERMINATED") else None,
         "executionTime": (end - p["created"]) if end else 0, "event": "",
         "failedReferenceTaskNames": failed or "", "failedTaskNames": [failed] if failed else [],
-        "priority": 0, "createdBy": p["createdBy"], "inputSize": 0, "outputSize": 0,
+        "priority": 0, "createdBy": p["createdBy"],
     }
 
 

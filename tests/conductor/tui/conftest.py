@@ -1,0 +1,3 @@
+"""The TUI test fixtures (isolated config, frozen clock), reused for the Conductor snapshot."""
+
+from tests.tui.conftest import clock, isolated_config  # noqa: F401

@@ -1,0 +1,36 @@
+"""The executions screen over the Conductor-dialect mock (seeded, frozen clock): stable picture.
+Regenerate with ``--snapshot-update`` after checking the change is wanted."""
+
+from __future__ import annotations
+
+from console.mock.conductor_app import create_conductor_app
+from tests.tui.scenarios import SIZE, executions_marked
+
+
+def build_conductor_app(clock):
+    from console.backend import open_backend
+    from console.config import load_settings
+    from console.tui.app import MeshdeckApp
+
+    settings = load_settings(overrides={"backend": "conductor"}, env={})
+    mock_app = create_conductor_app(seed=7, executions=300, clock=clock)
+    return MeshdeckApp(open_backend(settings, mock_app=mock_app), settings, clock=clock)
+
+
+def test_executions_screen_on_conductor(snap_compare, clock):
+    """Conductor workflows: UUID-shaped ids, Conductor statuses (no REVIEWED or CANCELLED),
+    exact status counts, two marked rows, and no "Reviewed" key in the footer."""
+    app = build_conductor_app(clock)
+    assert snap_compare(app, terminal_size=SIZE, run_before=executions_marked)
+
+
+async def test_review_is_hidden_and_refused_with_a_reason(clock):
+    app = build_conductor_app(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await executions_marked(pilot)
+        screen = app.screen
+        assert screen.check_action("act", ("review",)) is False
+        assert screen.check_action("act", ("terminate",)) is True
+        app.start_action("review", ["x"])
+        await pilot.pause()
+        assert not [w for w in app.workers if w.group == "bulk"]
