@@ -71,9 +71,10 @@ class ApiCallScreen(Screen):
                 tooltip="Open the execution the answer names"),
         Binding("ctrl+f", "format", "Format JSON", priority=True,
                 tooltip="Check the body and pretty-print it"),
-        Binding("f6", "copy_curl", "Copy curl",
+        Binding("f6", "copy_curl", "Copy curl", priority=True,
                 tooltip="Copy this call as a curl command (the token stays in your environment)"),
-        Binding("f7", "copy_cli", "Copy CLI", tooltip="Copy this call as a meshdeck command"),
+        Binding("f7", "copy_cli", "Copy CLI", priority=True,
+                tooltip="Copy this call as a meshdeck command"),
         Binding("ctrl+g", "history", "History", priority=True,
                 tooltip="Go to the past calls (enter loads one, r sends it again)"),
     ]
