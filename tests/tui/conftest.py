@@ -1,6 +1,6 @@
 """Shared fixtures for TUI tests (pilot and snapshot).
 
-- ``isolated_config`` (autouse): the config file is a temp path, no ``UNMESHED_*`` or
+- ``isolated_config`` (autouse): the config file and the data dir are temp paths, no ``UNMESHED_*`` or
   ``MESHDECK_PROFILE`` leaks in from the developer's shell, the cursor does not blink (stable
   snapshots), and "now" for the app is frozen.
 - ``clock``: a ``FakeClock`` at ``FROZEN_NOW_MS`` (2026-11-25T12:00:00Z) shared by the mock
@@ -40,6 +40,7 @@ SIZE = (140, 40)
 def isolated_config(tmp_path, monkeypatch):
     """No real config, no credentials from the environment, no blinking cursor."""
     monkeypatch.setenv("MESHDECK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("MESHDECK_DATA_DIR", str(tmp_path / "data"))  # API call history
     for name in list(os.environ):
         if name.startswith("UNMESHED_") or name == "MESHDECK_PROFILE":
             monkeypatch.delenv(name, raising=False)
