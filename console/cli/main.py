@@ -181,13 +181,14 @@ def tui_command(
     client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
     no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
     insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None, backend: BackendOpt = None,
+    theme: ThemeOpt = None,
 ) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
     get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                        "mock": mock, "read_only": read_only, "no_color": no_color,
                        "timeout": timeout, "verbose": verbose, "insecure": insecure,
                        "mock_faults": mock_faults, "backend": backend})
-    open_tui()
+    open_tui(theme)
 
 
 for module in (search, get, actions, run, definitions):
