@@ -285,4 +285,7 @@ class ApiCallScreen(Screen):
             self.app.copy(api_calls.as_cli(call, self.app.settings.profile), "meshdeck command")
 
     def action_history(self) -> None:
-        self.query_one(HistoryList).focus()
+        history = self.query_one(HistoryList)
+        if history.option_count and history.highlighted is None:
+            history.highlighted = 0
+        history.focus()
