@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 _TAG = re.compile(r"<[^>]+>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_NOT_TEXT = re.compile(r"<(head|style|script)[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
 
 
@@ -56,7 +58,8 @@ class OutcomeUnknown(MeshdeckError):
 
 def server_message(body: bytes | str | None, limit: int = 200) -> str | None:
     """The server's own words from an error body: ``errorMessage``, ``message`` or ``error`` of a
-    JSON object, else the first ``limit`` characters of a text (HTML tags stripped)."""
+    JSON object, else the first ``limit`` characters of a text (for HTML: the title, then the body's
+    text without tags)."""
     if not body:
         return None
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -69,5 +72,9 @@ def server_message(body: bytes | str | None, limit: int = 200) -> str | None:
             value = payload.get(key)
             if value:
                 return _SPACE.sub(" ", str(value)).strip()[:limit]
-    stripped = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    title_match = _TITLE.search(text)
+    title = _SPACE.sub(" ", title_match.group(1)).strip() if title_match else ""
+    stripped = _SPACE.sub(" ", _TAG.sub(" ", _NOT_TEXT.sub(" ", text))).strip()
+    if title and not stripped.startswith(title):
+        stripped = f"{title} {stripped}".strip()
     return stripped[:limit] or None

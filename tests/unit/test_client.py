@@ -207,3 +207,10 @@ async def test_ids_with_slashes_are_refused_before_sending():
     async with make(lambda r: httpx.Response(200, json={})) as client:
         with pytest.raises(errors.BadRequest):
             await client.get_process("../admin")
+
+
+def test_an_html_error_page_reads_as_its_title_and_text_once():
+    page = ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+            "</h1></center><hr><center>nginx</center></body></html>")
+    assert errors.server_message(page) == "502 Bad Gateway nginx"
+    assert errors.server_message("<p>plain <b>text</b></p>") == "plain text"
