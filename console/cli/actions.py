@@ -283,7 +283,7 @@ def rerun(
     results = run_with_backend(body)
     from console.cli.output import Column, RowWriter
 
-    rows = [{"id": r.id, "result": "done" if r.error is None else "failed",
+    rows = [{"id": r.id, "result": r.result,
              "newProcessId": r.new_process.process_id if r.new_process else None,
              "status": r.new_process.status if r.new_process else None, "message": r.error or ""}
             for r in results]
@@ -296,12 +296,15 @@ def rerun(
     writer.write([r for r in rows if fmt != "ids" or r["newProcessId"] is not None])
     writer.close()
     failed = sum(1 for r in rows if r["result"] == "failed")
-    err(f"rerun: {len(rows) - failed} started" + (f", {failed} failed" if failed else "")
-        + f" (of {len(rows)})")
-    if failed == len(rows):
+    unknown = sum(1 for r in rows if r["result"] == "unknown")
+    started = len(rows) - failed - unknown
+    err(f"rerun: {started} started" + (f", {failed} failed" if failed else "")
+        + (f", {unknown} unknown (no answer: check with meshdeck search --since 15m before "
+           "rerunning again)" if unknown else "") + f" (of {len(rows)})")
+    if started == 0:
         err(f"meshdeck: error: {rows[0]['message']}")  # why, for scripts reading only stderr
         raise typer.Exit(1 if len(rows) == 1 else EXIT_PARTIAL)
-    if failed:
+    if failed or unknown:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -86,9 +86,19 @@ async def run_bulk(backend: Backend, action: str, ids: Sequence[str], *,
 
 @dataclass
 class RerunResult:
+    """One rerun: the new process, or the error; ``unknown`` when the answer never came (a new
+    process may have started: look before rerunning again)."""
+
     id: str
     new_process: ProcessData | None = None
     error: str | None = None
+    unknown: bool = False
+
+    @property
+    def result(self) -> str:
+        if self.unknown:
+            return "unknown"
+        return "done" if self.error is None and self.new_process is not None else "failed"
 
 
 async def rerun_many(backend: Backend, ids: Sequence[str], version: int | None = None,
@@ -104,6 +114,8 @@ async def rerun_many(backend: Backend, ids: Sequence[str], version: int | None =
         async with gate:
             try:
                 result = RerunResult(pid, new_process=await backend.rerun(pid, version))
+            except errors.OutcomeUnknown as exc:
+                result = RerunResult(pid, error=str(exc), unknown=True)
             except errors.MeshdeckError as exc:
                 result = RerunResult(pid, error=str(exc))
         done += 1

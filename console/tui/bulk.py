@@ -157,9 +157,11 @@ def outcome_rows(outcome: BulkOutcome) -> dict[str, ResultRow]:
 def rerun_rows(results: list[RerunResult]) -> dict[str, ResultRow]:
     rows: dict[str, ResultRow] = {}
     for result in results:
-        if result.error is None and result.new_process is not None:
+        if result.result == "done":
             new = result.new_process.process_id
             rows[result.id] = ResultRow(result.id, None, "done", f"new execution {new}")
+        elif result.unknown:
+            rows[result.id] = ResultRow(result.id, None, "unknown", result.error or "no answer")
         else:
             rows[result.id] = ResultRow(result.id, None, "failed", result.error or "failed")
     return rows

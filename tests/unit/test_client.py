@@ -214,3 +214,17 @@ def test_an_html_error_page_reads_as_its_title_and_text_once():
             "</h1></center><hr><center>nginx</center></body></html>")
     assert errors.server_message(page) == "502 Bad Gateway nginx"
     assert errors.server_message("<p>plain <b>text</b></p>") == "plain text"
+
+
+async def test_a_rerun_without_an_answer_is_unknown_not_failed():
+    from console.services.actions import rerun_many
+
+    def handler(request):
+        if request.url.params["processId"] == "2":
+            raise httpx.ReadTimeout("slow")
+        return httpx.Response(200, json={"processId": 99, "status": "RUNNING"})
+
+    async with make(handler) as client:
+        results = await rerun_many(client, ["1", "2"])
+    assert [r.result for r in results] == ["done", "unknown"]
+    assert "may or may not" in results[1].error
