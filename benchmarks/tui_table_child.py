@@ -2,8 +2,9 @@
 
 ``python -m benchmarks.tui_table_child KIND N ROWS_JSON`` with KIND ``meshdeck`` (the
 executions screen's ``ProcessTable``) or ``stock`` (Textual's ``DataTable`` with the same
-columns and the same cell text). Rows are read from ROWS_JSON and validated into ``ProcessData``
-first ("fetching", not timed). Printed as one JSON line:
+columns and the same cell text). ROWS_JSON holds one page of 1,000 rows per line, as "load all"
+receives them; each page is validated into ``ProcessData`` ("fetching", not timed) and kept as
+the executions screen keeps it: ``ProcessSummary`` rows for meshdeck, cell text for DataTable. Printed as one JSON line:
 
 - ``load_s``: wall time of putting the rows in the table and the screen refresh that paints it;
 - ``key_ms``: CPU time per key (down, then page down), median over the presses. CPU time, not
@@ -29,13 +30,23 @@ async def main(kind: str, n: int, path: str) -> dict:
     from textual.widgets import DataTable
 
     from benchmarks.harness import rss_mb
-    from console.models import ProcessData
+    from console.models import ProcessData, ProcessSummary
     from console.tui.widgets.process_table import ProcessTable, process_columns
 
-    with open(path, "rb") as f:
-        rows = TypeAdapter(list[ProcessData]).validate_json(f.read())[:n]
     now = lambda: datetime(2026, 11, 25, 12, tzinfo=UTC)  # noqa: E731
     columns = [c for c in process_columns(now) if c.key != "mark"]
+    pages = TypeAdapter(list[ProcessData])
+    rows: list = []
+    with open(path, "rb") as f:
+        for line in f:
+            page = pages.validate_json(line)
+            if kind == "meshdeck":
+                rows.extend(ProcessSummary.of(p) for p in page)
+            else:
+                rows.extend([c.text(p) for c in columns] for p in page)
+            if len(rows) >= n:
+                break
+    rows = rows[:n]
 
     class Bench(App):
         def compose(self):
@@ -53,7 +64,7 @@ async def main(kind: str, n: int, path: str) -> dict:
             table.set_rows(rows)
         else:
             table.add_columns(*(c.label for c in columns))
-            table.add_rows([[c.text(p) for c in columns] for p in rows])
+            table.add_rows(rows)
         painted = asyncio.get_running_loop().create_future()
         table.call_after_refresh(lambda: painted.set_result(None))
         await painted

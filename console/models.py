@@ -411,3 +411,41 @@ class SearchQuery:
 
     def page(self, offset: int, limit: int) -> SearchQuery:
         return replace(self, offset=offset, limit=limit)
+
+
+@dataclass(slots=True, frozen=True)
+class ProcessSummary:
+    """What a list of executions shows of each, without its payloads.
+
+    A search answer carries every process's input, output and state (kilobytes each); a table
+    of 100,000 rows keeps these instead, and the detail screen fetches the full process.
+    """
+
+    process_id: int | None
+    name: str | None
+    namespace: str | None
+    version: int | None
+    status: str | None
+    trigger_type: str | None
+    process_type: str | None
+    correlation_id: str | None
+    request_id: str | None
+    created: int | None
+    updated: int | None
+    step_count: int
+
+    @classmethod
+    def of(cls, p: ProcessData) -> ProcessSummary:
+        return cls(p.process_id, p.name, p.namespace, p.version, p.status, p.trigger_type,
+                   p.process_type, p.correlation_id, p.request_id, p.created, p.updated,
+                   p.step_count)
+
+    @property
+    def created_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.created)
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.created is None or self.updated is None:
+            return None
+        return max(0, self.updated - self.created)

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from console.errors import MeshdeckError
-from console.models import ProcessData
+from console.models import ProcessData, ProcessSummary
 from console.services.search import COUNT_CAP, Count, count_matches, fetch_page, iter_pages
 from console.tui.bulk import ActionsDone
 from console.tui.commands import PaletteCommand
@@ -81,7 +81,7 @@ class ExecutionsScreen(Screen):
         self.busy = False
         self.total: Count | None = None
         self.counts: dict[str, Count] = {}
-        self.known: dict[str, ProcessData] = {}
+        self.known: dict[str, ProcessSummary] = {}
         self.all_matching: dict[str, str | None] | None = None
         self.all_matching_capped = False
         self.refresh_every = 0
@@ -179,9 +179,12 @@ class ExecutionsScreen(Screen):
         self.last_error = str(exc) if isinstance(exc, MeshdeckError) else type(exc).__name__
         self.app.notify_error(exc, "search failed")
 
-    def _remember(self, rows: list[ProcessData]) -> None:
-        for row in rows:
+    def _remember(self, rows: list[ProcessData]) -> list[ProcessSummary]:
+        """Keep the rows' summaries (not their payloads: 100,000 of those need gigabytes)."""
+        slim = [ProcessSummary.of(p) for p in rows]
+        for row in slim:
             self.known[str(row.process_id)] = row
+        return slim
 
     @work(exclusive=True, group="search")
     async def load_page(self) -> None:
@@ -197,8 +200,7 @@ class ExecutionsScreen(Screen):
         else:
             self.last_error = None
             self.has_more = page.has_more
-            self._remember(page.rows)
-            self.table.set_rows(page.rows)
+            self.table.set_rows(self._remember(page.rows))
         finally:
             self.busy = False
             self.update_status()
@@ -215,8 +217,8 @@ class ExecutionsScreen(Screen):
         self.busy, self.loaded_all, self.page_offset = True, True, 0
         first = True
         try:
-            async for rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE):
-                self._remember(rows)
+            async for page_rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE):
+                rows = self._remember(page_rows)
                 if first:
                     self.table.set_rows(rows)
                     first = False

@@ -1,4 +1,4 @@
-"""The executions table: a ``VirtualTable`` whose rows are ``ProcessData``."""
+"""The executions table: a ``VirtualTable`` whose rows are ``ProcessSummary`` (or ``ProcessData``: the same attributes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from console import format as fmt
-from console.models import ProcessData
+from console.models import ProcessSummary
 from console.tui.widgets.vtable import Column, VirtualTable
 
 
@@ -35,7 +35,7 @@ def process_columns(now: Callable[[], datetime]) -> list[Column]:
     ]
 
 
-def process_key(process: ProcessData) -> str:
+def process_key(process: ProcessSummary) -> str:
     return str(process.process_id)
 
 
