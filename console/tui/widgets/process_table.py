@@ -1,4 +1,4 @@
-"""The executions table: a ``VirtualTable`` whose rows are ``ProcessSummary`` (or ``ProcessData``: the same attributes)."""
+"""The executions table: a ``VirtualTable`` of ``ProcessSummary`` rows (``ProcessData`` works too)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ def process_columns(now: Callable[[], datetime]) -> list[Column]:
         Column("name", "name", 18, lambda p: _text(p.name), flex=True),
         Column("namespace", "namespace", 13, lambda p: _text(p.namespace)),
         Column("process_id", "process id", 10, lambda p: _text(p.process_id),
-               sort_key=lambda p: p.process_id),
-        Column("correlation_id", "correlation id", 20, lambda p: _text(p.correlation_id)),
+               sort_key=lambda p: p.process_id, fit=True),
+        Column("correlation_id", "correlation id", 14, lambda p: _text(p.correlation_id),
+               fit=True),
         Column("trigger", "trigger", 11, lambda p: _text(p.trigger_type)),
         Column("started", "started", 8, lambda p: fmt.relative(p.created, now()),
                sort_key=lambda p: p.created, align_right=True),

@@ -44,6 +44,8 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
     flex: bool = False
     align_right: bool = False
+    #: Grow ``width`` to fit the longest text among the first rows loaded (ids of other backends).
+    fit: bool = False
 
 
 def _none_last(getter: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -120,6 +122,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self._widths: list[int] = [c.width for c in self.columns]
+        self._fitted: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
 
     # ---- data ------------------------------------------------------------------------------
@@ -133,6 +136,7 @@ class VirtualTable(ScrollView, can_focus=True):
         kept even for keys no longer shown (another page, a refresh): the owner decides."""
         old = self.row_key(self.current) if keep_cursor and self.current is not None else None
         self.rows = list(rows)
+        self._fit(self.rows)
         self._sort()
         index = 0
         if old is not None:
@@ -144,7 +148,9 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def append_rows(self, rows: Iterable[Any]) -> None:
         """Add rows at the end (streaming); a sort is applied by ``resort()`` afterwards."""
-        self.rows.extend(rows)
+        added = list(rows)
+        self.rows.extend(added)
+        self._fit(added)
         self._resized()
         self.refresh()
 
@@ -268,12 +274,22 @@ class VirtualTable(ScrollView, can_focus=True):
         self._styles.clear()
         super().notify_style_update()
 
+    def _fit(self, rows: list[Any], sample: int = 1000) -> None:
+        """Widen ``fit`` columns to their longest text in (a sample of) ``rows``; never shrink."""
+        for column in self.columns:
+            if column.fit and rows:
+                longest = max(len(column.text(r)) for r in rows[:sample])
+                self._fitted[column.key] = max(self._fitted.get(column.key, 0), longest)
+
+    def _width(self, column: Column) -> int:
+        return max(column.width, self._fitted.get(column.key, 0))
+
     def _resized(self) -> None:
         available = self.scrollable_content_region.width or self.size.width
-        fixed = sum(c.width + GAP for c in self.columns if not c.flex)
+        fixed = sum(self._width(c) + GAP for c in self.columns if not c.flex)
         flex = [c for c in self.columns if c.flex]
         spare = max(0, available - fixed - len(flex) * GAP)
-        self._widths = [max(c.width, spare // len(flex)) if c.flex else c.width
+        self._widths = [max(c.width, spare // len(flex)) if c.flex else self._width(c)
                         for c in self.columns]
         total = sum(w + GAP for w in self._widths)
         self.virtual_size = Size(total, len(self.rows) + 1)
