@@ -6,57 +6,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-
-def meshdeck() -> list[str]:
-    found = shutil.which("meshdeck", path=os.path.dirname(sys.executable)) or shutil.which("meshdeck")
-    return [found] if found else [sys.executable, "-m", "console"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.served import meshdeck, mock_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("e2e")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UNMESHED_", "MESHDECK_", "NO_COLOR"))}
     env["MESHDECK_CONFIG"] = str(tmp_path / "config.toml")
-    proc = subprocess.Popen([*meshdeck(), "mock", "serve", "--port", str(port), "--executions", "3000"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"mock serve exited: {proc.stderr.read().decode()}")
-            try:
-                httpx.get(f"{base}/api/processDefinitions", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("mock serve did not answer within 30 s") from None
-                time.sleep(0.1)
-        yield base, env
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with mock_server("--executions", "3000", env=env) as port:
+        yield f"http://127.0.0.1:{port}", env
 
 
 def test_search_ids_piped_into_review_marks_them_reviewed(server):

@@ -8,55 +8,23 @@ submission is switched off, so it starts no poller or submit threads and the tes
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import closed_port
+from tests.served import mock_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, TOKEN = "cid", "tok"
 README_INPUT = {"test1": "value", "test2": 100, "test3": 100.0}
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen, log, deadline_s: float = 30) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"meshdeck mock serve exited early: {log.read()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"meshdeck mock serve did not answer on port {port} in {deadline_s} s")
-
-
 @pytest.fixture(scope="module")
 def server_port():
-    port = closed_port()
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "console", "mock", "serve", "--port", str(port),
-             "--require-auth", f"{CLIENT_ID}:{TOKEN}"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            _wait_for_port(port, proc, log)
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with mock_server("--require-auth", f"{CLIENT_ID}:{TOKEN}") as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
