@@ -10,13 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.served import mock_server
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, TOKEN = "cid", "tok"
 README_INPUT = {"test1": "value", "test2": 100, "test3": 100.0}
 
