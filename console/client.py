@@ -25,9 +25,10 @@ if "httpx" not in sys.modules:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 import httpx  # noqa: E402
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import SecretStr, TypeAdapter
 
 from console import errors
+from console.responses import adapter_for, first_line, parse_json, raise_for_status
 from console.models import (
     ActionDetail,
     ActionResponse,
@@ -193,18 +194,18 @@ class UnmeshedClient:
                 if method != "GET" and not isinstance(exc, _NOT_SENT):
                     # The request may have reached the server before the connection broke.
                     raise errors.OutcomeUnknown(
-                        f"the connection to {url} broke before the answer came ({_reason(exc)}); "
+                        f"the connection to {url} broke before the answer came ({first_line(exc)}); "
                         f"the {method} may or may not have taken effect, so it was not sent "
                         f"again ({CHECK_HINT})", url=url) from None
                 if method == "GET" and attempt + 1 < attempts:
                     await asyncio.sleep(self.backoff * 2**attempt)
                     continue
-                raise errors.Unreachable(f"cannot reach {url} ({_reason(exc)})", url=url) from None
+                raise errors.Unreachable(f"cannot reach {url} ({first_line(exc)})", url=url) from None
             self._tell(method, str(response.url), response.status_code, started)
             if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
                 await asyncio.sleep(self.backoff * 2**attempt)
                 continue
-            _raise_for_status(method, url, response)
+            raise_for_status(method, url, response)
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -224,20 +225,20 @@ class UnmeshedClient:
         if timeout is not None:
             params["timeout"] = int(timeout)
         read = (timeout or self.timeout) + RUN_SYNC_MARGIN_S
-        return await self._json("POST", "api/process/runSync", _model(ProcessData), params=params,
+        return await self._json("POST", "api/process/runSync", adapter_for(ProcessData), params=params,
                                 json_body=request.to_wire(), timeout=read)
 
     async def run_async(self, request: ProcessRequest) -> ProcessData:
-        return await self._json("POST", "api/process/runAsync", _model(ProcessData),
+        return await self._json("POST", "api/process/runAsync", adapter_for(ProcessData),
                                 params={"clientId": self.client_id}, json_body=request.to_wire())
 
     async def get_process(self, process_id: int | str, include_steps: bool = False) -> ProcessData:
         path = f"api/process/context/{_id(process_id)}"
-        return await self._json("GET", path, _model(ProcessData),
+        return await self._json("GET", path, adapter_for(ProcessData),
                                 params={"includeSteps": str(include_steps).lower()})
 
     async def get_step(self, step_id: int | str) -> StepData:
-        return await self._json("GET", f"api/process/stepContext/{_id(step_id)}", _model(StepData))
+        return await self._json("GET", f"api/process/stepContext/{_id(step_id)}", adapter_for(StepData))
 
     async def search(self, query: SearchQuery) -> list[ProcessData]:
         return await self._json("GET", "api/stats/process/search", _process_list,
@@ -247,7 +248,7 @@ class UnmeshedClient:
         params: dict[str, Any] = {"clientId": self.client_id, "processId": _id(process_id)}
         if version is not None:
             params["version"] = version
-        return await self._json("POST", "api/process/rerun", _model(ProcessData), params=params)
+        return await self._json("POST", "api/process/rerun", adapter_for(ProcessData), params=params)
 
     async def get_many(self, ids: Iterable[int | str], include_steps: bool = False
                        ) -> list[Fetched]:
@@ -283,7 +284,7 @@ class UnmeshedClient:
             outcome.not_sent = outcome.ids[start + len(chunk):]
             try:
                 body = [_wire_id(i) for i in chunk]
-                answer = await self._json("POST", path, _model(ActionResponse), params=params,
+                answer = await self._json("POST", path, adapter_for(ActionResponse), params=params,
                                           json_body=body)
             except errors.OutcomeUnknown as exc:
                 outcome.stopped_by = str(exc)
@@ -352,11 +353,11 @@ class UnmeshedClient:
         try:
             response = await self._http.send(request, stream=True)
         except (httpx.TransportError, OSError) as exc:
-            raise errors.Unreachable(f"cannot reach {url} ({_reason(exc)})", url=url) from None
+            raise errors.Unreachable(f"cannot reach {url} ({first_line(exc)})", url=url) from None
         try:
             if response.status_code >= 400:
                 await response.aread()
-                _raise_for_status(method, url, response)
+                raise_for_status(method, url, response)
             async for line in response.aiter_lines():
                 if line.strip():
                     try:
@@ -365,7 +366,7 @@ class UnmeshedClient:
                         raise errors.BadResponse(f"{url} sent a line that is not JSON",
                                                  url=url, server_message=line[:200]) from None
         except httpx.TransportError as exc:
-            raise errors.Unreachable(f"the stream from {url} broke ({_reason(exc)})",
+            raise errors.Unreachable(f"the stream from {url} broke ({first_line(exc)})",
                                      url=url) from None
         finally:
             await response.aclose()
@@ -379,7 +380,7 @@ class UnmeshedClient:
                              version: int | None = None) -> ProcessDefinition:
         params = {"version": version} if version is not None else None
         return await self._json("GET", f"api/processDefinitions/{namespace}/{name}",
-                                _model(ProcessDefinition), params=params)
+                                adapter_for(ProcessDefinition), params=params)
 
     async def definition_versions(self, namespace: str, name: str) -> list[int]:
         return await self._json("GET", f"api/processDefinitions/{namespace}/{name}/versions",
@@ -397,16 +398,6 @@ class UnmeshedClient:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-_adapters: dict[type, TypeAdapter] = {}
-
-
-def _model(cls: type) -> TypeAdapter:
-    adapter = _adapters.get(cls)
-    if adapter is None:
-        adapter = _adapters[cls] = TypeAdapter(cls)
-    return adapter
-
-
 def _id(value: int | str) -> str:
     """Ids go into a URL path: refuse anything that is not plain text without a slash."""
     text = str(value).strip()
@@ -417,11 +408,6 @@ def _id(value: int | str) -> str:
 
 def _wire_id(value: str) -> int | str:
     return int(value) if value.isdigit() else value
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:160]
 
 
 def _merge(outcome: BulkOutcome, chunk: list[str], answer: ActionResponse) -> list[str]:
@@ -436,52 +422,3 @@ def _merge(outcome: BulkOutcome, chunk: list[str], answer: ActionResponse) -> li
         else:
             outcome.details[pid] = detail
     return missing
-
-
-def _raise_for_status(method: str, url: str, response: httpx.Response) -> None:
-    status = response.status_code
-    if status < 400:
-        return
-    said = errors.server_message(response.content)
-    label = f"{method} {url} answered {status}"
-    if status in (401, 403):
-        raise errors.Unauthorized(f"{label} (check the client id and token)", url=url,
-                                  status=status, server_message=said)
-    if status == 404:
-        raise errors.NotFound(f"{label} (not found)", url=url, status=status,
-                              server_message=said)
-    if status >= 500:
-        raise errors.ServerError(label, url=url, status=status, server_message=said)
-    raise errors.BadRequest(label, url=url, status=status, server_message=said)
-
-
-def parse_json(response: httpx.Response, adapter: TypeAdapter | None = None) -> Any:
-    """The body as JSON (validated by ``adapter``), or a BadResponse that says what came."""
-    url = str(response.url)
-    body = response.content
-    if not body.strip():
-        if adapter is None:
-            return None
-        raise errors.BadResponse(f"{url} answered {response.status_code} with an empty body",
-                                 url=url, status=response.status_code)
-    ctype = response.headers.get("content-type", "")
-    if "html" in ctype or body.lstrip()[:1] == b"<":
-        raise errors.BadResponse(f"{url} answered with HTML, not JSON (a proxy or login page?)",
-                                 url=url, status=response.status_code,
-                                 server_message=errors.server_message(body))
-    try:
-        if adapter is None:
-            return json.loads(body)
-        return adapter.validate_json(body)
-    except ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise errors.BadResponse(f"{url} sent invalid or truncated JSON", url=url,
-                                     status=response.status_code) from None
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the body"
-        raise errors.BadResponse(f"{url} sent JSON of an unexpected shape at {where}",
-                                 url=url, status=response.status_code,
-                                 server_message=first["msg"]) from None
-    except ValueError:
-        raise errors.BadResponse(f"{url} sent invalid or truncated JSON", url=url,
-                                 status=response.status_code) from None

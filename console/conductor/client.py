@@ -29,9 +29,9 @@ from console.client import (
     ProgressHook,
     UnmeshedClient,
     build_base,
-    parse_json,
 )
 from console.conductor import shapes
+from console.responses import parse_json
 from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, SearchQuery
 
 #: Why Conductor cannot do an action meshdeck offers on Unmeshed.
