@@ -29,6 +29,9 @@ from console.tui.widgets.vtable import VirtualTable
 
 PAGE_SIZE = 100
 LOAD_ALL_PAGE = 1000
+#: Where a status facet stops counting ("1,000+"). The API has no count, so each facet pages
+#: through matches: two requests per status at most, on every refresh, even on a busy server.
+FACET_CAP = 1000
 AUTO_REFRESH = (0, 5, 30)
 
 
@@ -81,6 +84,7 @@ class ExecutionsScreen(Screen):
         self.busy = False
         self.total: Count | None = None
         self.counts: dict[str, Count] = {}
+        self._counts_due = False
         self.known: dict[str, ProcessSummary] = {}
         self.all_matching: dict[str, str | None] | None = None
         self.all_matching_capped = False
@@ -161,12 +165,14 @@ class ExecutionsScreen(Screen):
     # ---- loading ---------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Search again with the current filters, in the current mode (page or all)."""
+        """Search again with the current filters, in the current mode (page or all). The status
+        counts follow the first page, so they never delay it."""
         if self.loaded_all:
             self.load_all()
+            self.load_counts()
         else:
+            self._counts_due = True
             self.load_page()
-        self.load_counts()
 
     def _query(self, **kwargs):
         try:
@@ -201,6 +207,9 @@ class ExecutionsScreen(Screen):
             self.last_error = None
             self.has_more = page.has_more
             self.table.set_rows(self._remember(page.rows))
+            if self._counts_due:
+                self._counts_due = False
+                self.load_counts()
         finally:
             self.busy = False
             self.update_status()
@@ -246,7 +255,8 @@ class ExecutionsScreen(Screen):
         self.counts, self.total = {}, None
         for status in STATUSES:
             try:
-                count = await count_matches(self.app.backend, replace(query, statuses=[status]))
+                count = await count_matches(self.app.backend, replace(query, statuses=[status]),
+                                            cap=FACET_CAP)
             except Exception:  # the search worker reports errors; a facet just shows "?"
                 self.facets.set_count(status, "?")
                 return
