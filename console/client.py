@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 if "httpx" not in sys.modules:
     # httpx imports its own command-line tool (click, rich.progress, pygments) when imported:
@@ -40,6 +40,8 @@ from console.models import (
 )
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+#: A gateway's "bad gateway" and "gateway timeout": the server behind it may have acted.
+GATEWAY_GAVE_UP = frozenset({502, 504})
 #: Transport errors that prove the request never left: a POST that met one was not sent.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 CHECK_HINT = ("check the executions' status before trying again, e.g. meshdeck get ID or "
@@ -169,9 +171,14 @@ class UnmeshedClient:
     # ---- transport -------------------------------------------------------------------------
 
     async def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                       json_body: Any = None, timeout: float | None = None) -> httpx.Response:
+                       json_body: Any = None, timeout: float | None = None,
+                       idempotent: bool | None = None) -> httpx.Response:
+        """One request. Only an idempotent one (a GET, unless the caller says otherwise) is
+        retried; for any other, a lost answer or a gateway's 502/504 is OutcomeUnknown."""
         url = self.base + "/" + path
-        attempts = 1 + (self.retries if method == "GET" else 0)
+        if idempotent is None:
+            idempotent = method == "GET"
+        attempts = 1 + (self.retries if idempotent else 0)
         for attempt in range(attempts):
             started = time.perf_counter()
             try:
@@ -181,7 +188,7 @@ class UnmeshedClient:
                 )
             except httpx.TimeoutException as exc:
                 self._tell(method, url, None, started)
-                if method != "GET" and not isinstance(exc, _NOT_SENT):
+                if not idempotent and not isinstance(exc, _NOT_SENT):
                     raise errors.OutcomeUnknown(
                         f"no answer from {url} in time; the {method} may or may not have taken "
                         f"effect, so it was not sent again ({CHECK_HINT})", url=url) from None
@@ -191,13 +198,13 @@ class UnmeshedClient:
                 raise errors.Unreachable(f"timed out talking to {url}", url=url) from None
             except (httpx.TransportError, OSError) as exc:
                 self._tell(method, url, None, started)
-                if method != "GET" and not isinstance(exc, _NOT_SENT):
+                if not idempotent and not isinstance(exc, _NOT_SENT):
                     # The request may have reached the server before the connection broke.
                     raise errors.OutcomeUnknown(
                         f"the connection to {url} broke before the answer came ({first_line(exc)}); "
                         f"the {method} may or may not have taken effect, so it was not sent "
                         f"again ({CHECK_HINT})", url=url) from None
-                if method == "GET" and attempt + 1 < attempts:
+                if attempt + 1 < attempts:
                     await asyncio.sleep(self.backoff * 2**attempt)
                     continue
                 raise errors.Unreachable(f"cannot reach {url} ({first_line(exc)})", url=url) from None
@@ -205,6 +212,13 @@ class UnmeshedClient:
             if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
                 await asyncio.sleep(self.backoff * 2**attempt)
                 continue
+            if not idempotent and response.status_code in GATEWAY_GAVE_UP:
+                said = errors.server_message(response.content)
+                raise errors.OutcomeUnknown(
+                    f"{method} {url} answered {response.status_code} from a gateway"
+                    + (f" ({said})" if said else "") + f"; the server behind it may still have "
+                    f"acted, so it was not sent again ({CHECK_HINT})",
+                    url=url, status=response.status_code)
             raise_for_status(method, url, response)
             return response
         raise AssertionError("unreachable")  # pragma: no cover
@@ -336,16 +350,17 @@ class UnmeshedClient:
                                request_id: str | None = None, correlation_id: str | None = None,
                                call_type: str = "ASYNC") -> Any:
         params = self._call_params(request_id, correlation_id, call_type)
-        path = f"api/call/{endpoint.strip('/')}"
         json_body = (body if body is not None else {}) if method == "POST" else None
-        return await self._json(method, path, params=params, json_body=json_body)
+        # Even a GET to an API mapping starts a process: never retried.
+        return await self._json(method, _call_path(endpoint), params=params,
+                                json_body=json_body, idempotent=False)
 
     async def stream_api_mapping(self, endpoint: str, *, method: str = "GET", body: Any = None,
                                  request_id: str | None = None,
                                  correlation_id: str | None = None) -> AsyncIterator[Any]:
         """A STREAM call: yields each JSON line as it arrives (steps, then the process)."""
         params = self._call_params(request_id, correlation_id, "STREAM")
-        path = f"api/call/{endpoint.strip('/')}"
+        path = _call_path(endpoint)
         url = self.base + "/" + path
         request = self._http.build_request(
             method, path, params=params,
@@ -379,11 +394,12 @@ class UnmeshedClient:
     async def get_definition(self, namespace: str, name: str,
                              version: int | None = None) -> ProcessDefinition:
         params = {"version": version} if version is not None else None
-        return await self._json("GET", f"api/processDefinitions/{namespace}/{name}",
+        return await self._json("GET", f"api/processDefinitions/{_seg(namespace)}/{_seg(name)}",
                                 adapter_for(ProcessDefinition), params=params)
 
     async def definition_versions(self, namespace: str, name: str) -> list[int]:
-        return await self._json("GET", f"api/processDefinitions/{namespace}/{name}/versions",
+        return await self._json("GET",
+                                f"api/processDefinitions/{_seg(namespace)}/{_seg(name)}/versions",
                                 _int_list)
 
     async def namespaces(self) -> list[str]:
@@ -404,6 +420,19 @@ def _id(value: int | str) -> str:
     if not text or "/" in text or "?" in text or "#" in text:
         raise errors.BadRequest(f"not a valid id: {value!r}")
     return text
+
+
+def _seg(value: str) -> str:
+    """One path segment, escaped: a name with '?' or '/' cannot change the request's path."""
+    return quote(str(value), safe="")
+
+
+def _call_path(endpoint: str) -> str:
+    """``api/call/{endpoint}``; an endpoint may have several segments, none of them '.' or '..'."""
+    parts = [p for p in endpoint.strip().strip("/").split("/")]
+    if not parts or any(p in ("", ".", "..") for p in parts):
+        raise errors.BadRequest(f"not a valid API mapping endpoint: {endpoint!r}")
+    return "api/call/" + "/".join(_seg(p) for p in parts)
 
 
 def _wire_id(value: str) -> int | str:

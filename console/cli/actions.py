@@ -54,9 +54,17 @@ def bulk(action: str, ids: list[str] | None, filters: Filters, reason: str | Non
     query = filters.query() if given is None else None
 
     async def select(backend):
+        from dataclasses import replace
+
+        from console.services.actions import applies_table
         from console.services.search import collect_ids
 
-        return await collect_ids(backend, query)
+        wanted = query
+        if not query.statuses and action in applies_table(backend):
+            # Without --status, select only executions the action applies to: "terminate
+            # everything named X" means the running ones, not 60 errors for finished ones.
+            wanted = replace(query, statuses=sorted(applies_table(backend)[action]))
+        return await collect_ids(backend, wanted)
 
     capped = False
     if given is None:

@@ -68,12 +68,15 @@ class State:
     def settings(self) -> Settings:
         """Settings from flags > environment > config file profile > defaults (cached)."""
         if self._settings is None:
-            from console.config import load_settings
+            from console.config import insecure_permissions_warning, load_settings
 
             overrides = {"base_url": self.base_url, "port": self.port, "client_id": self.client_id,
                          "timeout": self.timeout, "read_only": True if self.read_only else None,
                          "backend": self.backend.strip().lower() if self.backend else None}
             self._settings = load_settings(self.profile, overrides)
+            warning = insecure_permissions_warning(self._settings.config_file)
+            if warning:  # every command that reads the file says so, not only `config show`
+                err(f"meshdeck: warning: {warning}")
         return self._settings
 
     @property

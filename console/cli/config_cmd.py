@@ -85,13 +85,9 @@ def set_profile(
 def show(output: FormatOpt = None) -> None:
     """Show the settings in force and where each comes from (the token masked)."""
     from console.cli.output import choose_format, key_values, write_json
-    from console.config import insecure_permissions_warning
 
     fmt = choose_format(output, ("table", "json"))
-    settings = get_state().settings()
-    warning = insecure_permissions_warning(settings.config_file)
-    if warning:
-        err(warning)
+    settings = get_state().settings()  # warns about a readable file holding a token
     shown = settings.masked()
     if fmt == "json":
         write_json({**shown, "config_file": str(settings.config_file), "source": settings.source})

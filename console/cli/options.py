@@ -181,8 +181,15 @@ class Filters:
 
         statuses = split_values(self.status, upper=True)
         unknown = [s for s in statuses if s not in KNOWN_STATUSES]
-        if unknown:
-            raise CliProblem(f"unknown status {', '.join(unknown)} (use {', '.join(KNOWN_STATUSES)})")
+        if unknown:  # statuses are an open set: a newer server may know it; warn, then ask
+            from console.cli.common import err
+
+            import difflib
+
+            near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
+                f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
         try:
             since = parse_time(self.since or "24h")
             until = parse_time(self.until) if self.until else None

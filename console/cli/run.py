@@ -90,8 +90,8 @@ def call(
         raise CliProblem("--data needs a POST: drop --get")
     method = "POST" if post or data is not None else "GET"
     state = get_state()
-    if method == "POST":
-        refuse_if_read_only(state, "POST to an API mapping")
+    # Any call to an API mapping starts a process, GET included.
+    refuse_if_read_only(state, "call an API mapping")
     body_data = read_json_arg(data, "--data")
 
     async def body(backend):

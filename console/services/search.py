@@ -40,7 +40,10 @@ def parse_time(text: str, now: datetime | None = None) -> datetime:
     match = _DURATION.match(text)
     if match:
         seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-        return now - timedelta(seconds=seconds)
+        try:
+            return now - timedelta(seconds=seconds)
+        except OverflowError:
+            raise ValueError(f"{text!r} reaches back before year 1: use a shorter time") from None
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:

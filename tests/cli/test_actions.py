@@ -197,3 +197,12 @@ def test_empty_stdin_is_nothing_to_do(cli, mock):
     run = cli("review", "-", "--yes", "--mock", input="")
     assert run.exit_code == 0 and run.stdout == ""
     assert "nothing to mark reviewed: no ids on stdin" in run.stderr and mock.posts == []
+
+
+def test_selecting_by_query_takes_only_executions_the_action_applies_to(cli, mock):
+    """'terminate --name X' means the running ones: finished ones are not selected at all."""
+    name = next(p["name"] for p in mock.store.processes.values() if p["status"] == "RUNNING")
+    run = cli("terminate", "--mock", "--name", name, "--since", "7d", "--yes", "-o", "json")
+    assert run.exit_code == 0, run.stderr
+    results = json.loads(run.stdout)
+    assert results and {r["result"] for r in results} == {"done"}

@@ -47,6 +47,16 @@ def test_show_warns_about_a_world_readable_token(cli, isolated_config):
     run = cli("config", "show", "--profile", "x")
     assert run.exit_code == 0
     assert "chmod 600" in run.stderr and "abc123def" not in run.stdout + run.stderr
+    assert run.stderr.count("chmod 600") == 1
+
+
+def test_every_command_warns_about_a_world_readable_token(cli, isolated_config, mock):
+    isolated_config.write_text('[profiles.x]\nbase_url = "http://h"\ntoken = "abc123def"\n')
+    os.chmod(isolated_config, 0o644)
+    run = cli("--profile", "x", "--mock", "search", "--limit", "1", "-o", "ids")
+    assert run.exit_code == 0
+    assert "meshdeck: warning:" in run.stderr and "chmod 600" in run.stderr
+    assert "abc123def" not in run.stdout + run.stderr
 
 
 def test_config_errors_are_one_line_exit_2(cli, isolated_config):

@@ -89,6 +89,8 @@ def test_call_unknown_endpoint_is_exit_1(cli, mock):
     assert run.exit_code == 1 and "no API mapping" in run.stderr
 
 
-def test_read_only_still_allows_a_get_call(cli, mock):
+def test_read_only_refuses_even_a_get_call(cli, mock):
+    """A GET to an API mapping starts a process too: read-only refuses it."""
     run = cli("call", "create_order", "--get", "--mock", "--read-only")
-    assert run.exit_code == 0
+    assert run.exit_code == 2 and "read-only" in run.stderr
+    assert mock.requests == []

@@ -33,12 +33,13 @@ def test_status_repeatable_and_comma_separated(cli, mock):
     assert {"FAILED", "TIMED_OUT"} <= {r["status"] for r in rows}
 
 
-def test_unknown_status_is_a_usage_error(cli, mock):
-    run = cli("search", "--mock", "--status", "FIALED")
-    assert run.exit_code == 2
-    assert run.stdout == ""
-    assert run.stderr.strip().startswith("meshdeck: error: unknown status FIALED")
-    assert len(run.stderr.strip().splitlines()) == 1
+def test_an_unknown_status_is_searched_with_a_warning_and_a_suggestion(cli, mock):
+    """Statuses are an open set (a newer server may have more): warn, suggest, ask anyway."""
+    run = cli("search", "--mock", "--status", "FIALED", "-o", "json")
+    assert run.exit_code == 0
+    assert json.loads(run.stdout) == []
+    assert run.stderr.startswith("warning: status FIALED is not one meshdeck knows")
+    assert "did you mean FAILED?" in run.stderr
 
 
 def test_ids_output_one_id_per_line_matching_the_store(cli, mock):
@@ -130,3 +131,8 @@ def test_no_match_says_so_on_stderr(cli, mock):
     run = cli("search", "--mock", "--name", "no_such_process")
     assert run.exit_code == 0
     assert "no execution matches" in run.stderr
+
+
+def test_a_since_too_far_back_is_a_usage_error(cli, mock):
+    run = cli("search", "--mock", "--since", "99999999999w")
+    assert run.exit_code == 2 and "before year 1" in run.stderr and "Traceback" not in run.stderr

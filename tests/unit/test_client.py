@@ -228,3 +228,47 @@ async def test_a_rerun_without_an_answer_is_unknown_not_failed():
         results = await rerun_many(client, ["1", "2"])
     assert [r.result for r in results] == ["done", "unknown"]
     assert "may or may not" in results[1].error
+
+
+async def test_an_api_mapping_get_is_never_retried():
+    """Even a GET to api/call starts a process: a broken connection is not a reason to send it
+    again, and the outcome is unknown."""
+    calls = []
+
+    def handler(request):
+        calls.append(request)
+        raise httpx.ReadError("connection reset")
+
+    async with make(handler) as client:
+        with pytest.raises(errors.OutcomeUnknown):
+            await client.call_api_mapping("create_order", method="GET")
+    assert len(calls) == 1
+
+
+async def test_a_gateway_502_or_504_on_a_post_is_an_unknown_outcome():
+    def handler(request):
+        return httpx.Response(504, text="<html><title>504 Gateway Time-out</title></html>")
+
+    async with make(handler, chunk_size=2) as client:
+        with pytest.raises(errors.OutcomeUnknown, match="504 Gateway Time-out"):
+            await client.rerun(5)
+        outcome = await client.bulk_action("terminate", ["1", "2", "3"])
+    assert outcome.unknown == ["1", "2"] and outcome.not_sent == ["3"] and not outcome.failed
+
+
+async def test_names_and_endpoints_cannot_change_the_path():
+    seen = []
+
+    def handler(request):
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(200, json={})
+
+    async with make(handler) as client:
+        await client.get_definition("default", "a?b")
+        await client.call_api_mapping("orders/create", method="GET")
+        for bad in ("../process/bulkTerminate", "", "a/./b"):
+            with pytest.raises(errors.BadRequest):
+                await client.call_api_mapping(bad, method="POST")
+    assert seen[0] == "/api/processDefinitions/default/a%3Fb"
+    assert seen[1].startswith("/api/call/orders/create?")
+    assert len(seen) == 2
