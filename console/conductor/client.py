@@ -228,6 +228,9 @@ class ConductorClient(UnmeshedClient):
                 details = await self._chunk(action, chunk, reason)
                 if action == "resume":
                     refused = [i for i in chunk if not details[i].ok]
+                    # The resumed ones are settled now, whatever the retry call does next.
+                    outcome.details.update({i: details[i] for i in chunk if i not in refused})
+                    outcome.unknown = refused
                     if refused:
                         retried = await self._chunk("retry", refused, None)
                         for pid in refused:
