@@ -11,6 +11,7 @@ call type, ids, body) plus when and how it went: never a token.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -119,6 +120,15 @@ def _compact(body: str) -> str:
 def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV, "").strip()
     return Path(override).expanduser() if override else platformdirs.user_data_path("meshdeck")
+
+
+def history_key(profile: str | None, server: str | None = None) -> str:
+    """Whose history: the profile, and the server it talks to, so calls made against the mock
+    (or another server) are never offered for re-sending to production."""
+    key = profile or "default"
+    if server:
+        key += "@" + hashlib.sha256(server.encode()).hexdigest()[:10]
+    return key
 
 
 def history_path(profile: str | None) -> Path:

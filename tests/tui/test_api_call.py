@@ -42,7 +42,7 @@ async def test_post_to_test_process_endpoint_shows_the_answer(make_app, wait_idl
         store = app.mock_app.state.store
         assert store.get_process(int(pid))["triggerType"] == "API_MAPPING"
         # remembered in this profile's history file
-        saved = api_calls.load_history(None)
+        saved = api_calls.load_history(screen.history_key)
         assert saved[0].endpoint == "test_process_endpoint" and saved[0].status.startswith("200")
         await pilot.press("ctrl+o")
         await wait_idle(pilot)
@@ -64,7 +64,7 @@ async def test_invalid_json_is_not_sent_and_the_cursor_points_at_it(make_app, wa
         assert "not sent" in status_text(screen) and "line 3" in status_text(screen)
         assert len(app.mock_app.state.store.processes) == before
         assert any("not valid JSON" in n.message for n in app._notifications)
-        assert api_calls.load_history(None) == []
+        assert api_calls.load_history(screen.history_key) == []
 
 
 async def test_unknown_endpoint_is_a_notification_and_is_remembered(make_app, wait_idle):
@@ -92,9 +92,10 @@ async def test_stream_collects_every_line(make_app, wait_idle):
 
 
 async def test_history_reloads_and_reruns(make_app, wait_idle):
-    api_calls.record(None, api_calls.CallSpec("test_process_endpoint", body='{"n": 7}',
-                                              call_type="ASYNC"))
     app = make_app()
+    api_calls.record(api_calls.history_key(None, app.backend.base),
+                     api_calls.CallSpec("test_process_endpoint", body='{"n": 7}',
+                                        call_type="ASYNC"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_api(pilot, wait_idle)
         history = screen.query_one(HistoryList)
@@ -105,8 +106,13 @@ async def test_history_reloads_and_reruns(make_app, wait_idle):
         await wait_idle(pilot)
         assert screen.query_one("#api-endpoint").value == "test_process_endpoint"
         assert json.loads(screen.query_one(JsonEditor).text) == {"n": 7}
-        await pilot.press("ctrl+g", "r")
+        before = len(app.mock_app.state.store.processes)
+        await pilot.press("ctrl+g", "r")  # loads, never sends by itself
         await wait_idle(pilot)
+        assert len(app.mock_app.state.store.processes) == before
+        await pilot.press("ctrl+s")
+        await wait_idle(pilot)
+        assert len(app.mock_app.state.store.processes) == before + 1
         assert screen.query_one(JsonView).value["input"] == {"n": 7}
         assert screen.query_one(JsonView).value["status"] == "RUNNING"  # ASYNC
 

@@ -48,6 +48,10 @@ async def test_filter_failed_mark_three_resume(make_app, wait_idle):
         await wait_idle(pilot)
         # the screen refreshed: the resumed ones no longer match FAILED
         assert not set(marked) & {str(p.process_id) for p in screen.table.rows}
+        # and their marks are gone: the next key acts on what is on screen, not on them
+        assert screen.table.marks == set()
+        statuses = screen.targets()[1]
+        assert set(statuses.values()) == {"FAILED"}
 
 
 async def test_review_with_reason_reaches_the_server(make_app, wait_idle):
@@ -59,7 +63,9 @@ async def test_review_with_reason_reaches_the_server(make_app, wait_idle):
         await wait_idle(pilot)
         assert isinstance(app.screen, ConfirmAction)
         assert app.focused.id == "reason"
-        await pilot.press(*"checked by on-call", "enter")  # enter moves focus to the button
+        await pilot.press("enter")  # an empty reason: enter stays in the field
+        assert app.focused.id == "reason"
+        await pilot.press(*"checked by on-call", "enter")  # with a reason it goes to the button
         assert app.focused.id == "confirm"
         await pilot.press("enter")
         await wait_idle(pilot)

@@ -82,3 +82,13 @@ def test_process_id_in_answers():
     assert api_calls.process_id_in({"processId": 12}) == "12"
     assert api_calls.process_id_in([{"id": 1}, {"processId": 7}]) == "7"
     assert api_calls.process_id_in({"result": "ok"}) is None
+
+
+def test_history_is_kept_apart_per_server():
+    """Calls made against the mock are never offered for re-sending to another server."""
+    mock = api_calls.history_key("prod", "http://mock")
+    real = api_calls.history_key("prod", "https://acme.unmeshed.io")
+    assert mock != real and mock.startswith("prod@") and real.startswith("prod@")
+    api_calls.record(mock, CallSpec("orders/submit"))
+    assert api_calls.load_history(real) == []
+    assert api_calls.history_key(None) == "default"

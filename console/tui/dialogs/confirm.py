@@ -1,8 +1,9 @@
 """The confirmation every destructive action goes through.
 
 Shows the action, how many executions, which of them it cannot apply to (by current status)
-and a reason field where the API takes one. Focus starts on the reason or on Cancel, so a
-stray enter never sends anything. Returns ``Confirmed(reason)`` or None (cancel).
+which ids will be sent, and a reason field where the API takes one. Focus starts on the reason
+or on Cancel, and enter in an empty reason stays there, so stray enters never send anything.
+Returns ``Confirmed(reason)`` or None (cancel).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from console.services.actions import ACTION_VERBS, TAKES_REASON, PlanItem
 
-#: How many not-applicable ids the modal lists by name.
-SHOW_SKIPPED = 8
+#: How many ids the modal lists by name, of those sent and of those skipped.
+SHOW_IDS = 8
 DONE = {"terminate": "terminated", "resume": "resumed", "review": "marked reviewed",
         "rerun": "rerun"}
 
@@ -51,9 +52,14 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         with Vertical(id="dialog", classes=f"confirm -{self.action_name}"):
             yield Label(f"{verb.capitalize()} {plural(len(self.items))}?", id="title")
             yield Static(self._summary(), id="summary")
+            if self.apply:
+                yield Static(self._listing(self.apply), id="sent")
             if self.skip:
+                yield Static(Text(f"{plural(len(self.skip))} cannot be "
+                                  f"{DONE[self.action_name]} by their current status and will be "
+                                  "skipped:"), id="skip-title")
                 with VerticalScroll(id="skipped"):
-                    yield Static(self._skipped())
+                    yield Static(self._listing(self.skip))
             if self.action_name in TAKES_REASON and self.apply:
                 yield Input(placeholder="reason (optional; sent with the request)", id="reason")
             with Horizontal(id="buttons"):
@@ -67,24 +73,21 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
             text.append(f"None of them can be {DONE[self.action_name]} by their current status: "
                         "nothing to send.", style="bold")
             return text
-        text.append(f"{plural(len(self.apply))} will be sent", style="bold")
-        if self.skip:
-            text.append(f"; {plural(len(self.skip))} cannot be {DONE[self.action_name]} "
-                        "by their current status and will be skipped:")
-        else:
-            text.append(".")
+        text.append(f"{plural(len(self.apply))} will be sent:", style="bold")
         if self.action_name == "rerun":
             text.append("\nEach rerun starts a new execution with the same input.", style="dim")
         return text
 
-    def _skipped(self) -> Text:
+    @staticmethod
+    def _listing(items: list[PlanItem]) -> Text:
         text = Text()
-        for item in self.skip[:SHOW_SKIPPED]:
+        for item in items[:SHOW_IDS]:
             text.append(f"  {item.id:<12} ", style="bold")
             text.append(f"{item.status or '?':<11} ")
             text.append(f"{item.note}\n", style="dim")
-        if len(self.skip) > SHOW_SKIPPED:
-            text.append(f"  … and {len(self.skip) - SHOW_SKIPPED:,} more\n", style="dim")
+        if len(items) > SHOW_IDS:
+            text.append(f"  … and {len(items) - SHOW_IDS:,} more\n", style="dim")
+        text.rstrip()
         return text
 
     def on_mount(self) -> None:
@@ -99,8 +102,14 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
             self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter after typing a reason goes to the button; enter in an empty field stays, so
+        two stray enters do not send."""
         event.stop()
-        self.query_one("#confirm", Button).focus()
+        if event.value.strip():
+            self.query_one("#confirm", Button).focus()
+        else:
+            self.notify("type a reason, or tab to the button to send without one",
+                        severity="information", timeout=3)
 
     def _confirm(self) -> None:
         reasons = self.query("#reason")

@@ -28,8 +28,8 @@ from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
 
-READ_ONLY_WHY = ("read-only: a POST to an API mapping is refused (--read-only, or read_only = "
-                 "true in the profile); GET calls still work")
+READ_ONLY_WHY = ("read-only: calls to API mappings are refused, since every call starts a "
+                 "process (--read-only, or read_only = true in the profile)")
 
 
 def profile_endpoints(profile: str | None) -> list[str]:
@@ -46,17 +46,19 @@ def profile_endpoints(profile: str | None) -> list[str]:
 
 
 class HistoryList(OptionList):
-    """Past calls, newest first: enter loads one into the form, r sends it again."""
+    """Past calls, newest first: enter (or r) loads one into the form; ctrl+s sends it. A call
+    starts a process, so no single key sends one from the history."""
 
     BINDINGS = [
-        Binding("r", "rerun", "Re-run", tooltip="Send the highlighted past call again"),
+        Binding("r", "rerun", "Load to re-run",
+                tooltip="Load the highlighted past call into the form; ctrl+s sends it"),
     ]
 
     def action_rerun(self) -> None:
         screen = self.screen
         if self.highlighted is not None and isinstance(screen, ApiCallScreen):
             screen.load_call(screen.history[self.highlighted])
-            screen.action_send()
+            self.notify("loaded: check it, then ctrl+s sends it", timeout=4)
 
 
 class ApiCallScreen(Screen):
@@ -112,9 +114,14 @@ class ApiCallScreen(Screen):
             yield Static(READ_ONLY_WHY, id="api-readonly", markup=False)
         yield Footer()
 
+    @property
+    def history_key(self) -> str:
+        return api_calls.history_key(self.app.settings.profile,
+                                     getattr(self.app.backend, "base", None))
+
     def on_mount(self) -> None:
         try:
-            self.history = api_calls.load_history(self.app.settings.profile)
+            self.history = api_calls.load_history(self.history_key)
         except Exception as exc:  # noqa: BLE001 - an odd data dir must not stop the screen
             self.app.notify_error(exc, "cannot read the call history")
         self.show_history()
@@ -172,7 +179,7 @@ class ApiCallScreen(Screen):
             self.notify("type an endpoint first (the path after api/call/)", severity="warning")
             self.query_one("#api-endpoint", Input).focus()
             return
-        if call.method == "POST" and self.app.read_only:
+        if self.app.read_only:
             self.notify(READ_ONLY_WHY, severity="warning", markup=False)
             return
         body = None
@@ -239,7 +246,7 @@ class ApiCallScreen(Screen):
         made = api_calls.with_outcome(call, self.app.now_ms(), outcome)
         self.history = api_calls.add_to_history(self.history, made)
         try:
-            api_calls.save_history(self.app.settings.profile, self.history)
+            api_calls.save_history(self.history_key, self.history)
         except OSError as exc:
             self.notify(f"the call history was not saved: {exc}", severity="warning",
                         markup=False)

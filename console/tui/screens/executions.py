@@ -24,7 +24,8 @@ from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
 from console.tui.widgets.facets import STATUSES, StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
-from console.tui.widgets.process_table import ProcessTable
+from console.tui.widgets.process_table import NO_MATCH, ProcessTable
+from console.tui.widgets.screen_tabs import ScreenTabs
 from console.tui.widgets.vtable import VirtualTable
 
 PAGE_SIZE = 100
@@ -85,7 +86,6 @@ class ExecutionsScreen(Screen):
         self.total: Count | None = None
         self.counts: dict[str, Count] = {}
         self._counts_due = False
-        self.known: dict[str, ProcessSummary] = {}
         self.all_matching: dict[str, str | None] | None = None
         self.all_matching_capped = False
         self.refresh_every = 0
@@ -96,6 +96,7 @@ class ExecutionsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
+        yield ScreenTabs("executions", self.app.SECTIONS)
         yield FilterBar(self.start_window, self.app.settings.namespace or "", id="filters")
         yield StatusFacets(id="facets")
         yield ProcessTable(self.app.now, id="table")
@@ -184,13 +185,13 @@ class ExecutionsScreen(Screen):
     def _failed(self, exc: BaseException) -> None:
         self.last_error = str(exc) if isinstance(exc, MeshdeckError) else type(exc).__name__
         self.app.notify_error(exc, "search failed")
+        # An empty table must not read as "nothing failed" when the search itself failed.
+        self.table.empty_text = f"the search failed: {self.last_error} (r: retry)"
+        self.table.refresh()
 
-    def _remember(self, rows: list[ProcessData]) -> list[ProcessSummary]:
-        """Keep the rows' summaries (not their payloads: 100,000 of those need gigabytes)."""
-        slim = [ProcessSummary.of(p) for p in rows]
-        for row in slim:
-            self.known[str(row.process_id)] = row
-        return slim
+    def _slim(self, rows: list[ProcessData]) -> list[ProcessSummary]:
+        """The rows' summaries (not their payloads: 100,000 of those need gigabytes)."""
+        return [ProcessSummary.of(p) for p in rows]
 
     @work(exclusive=True, group="search")
     async def load_page(self) -> None:
@@ -206,7 +207,8 @@ class ExecutionsScreen(Screen):
         else:
             self.last_error = None
             self.has_more = page.has_more
-            self.table.set_rows(self._remember(page.rows))
+            self.table.empty_text = NO_MATCH
+            self.table.set_rows(self._slim(page.rows))
             if self._counts_due:
                 self._counts_due = False
                 self.load_counts()
@@ -227,7 +229,7 @@ class ExecutionsScreen(Screen):
         first = True
         try:
             async for page_rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE):
-                rows = self._remember(page_rows)
+                rows = self._slim(page_rows)
                 if first:
                     self.table.set_rows(rows)
                     first = False
@@ -235,6 +237,7 @@ class ExecutionsScreen(Screen):
                     self.table.append_rows(rows)
                 bar.advance(len(rows))
                 self.update_status()
+            self.table.empty_text = NO_MATCH
             if first:
                 self.table.set_rows([])
             self.table.resort()
@@ -279,7 +282,7 @@ class ExecutionsScreen(Screen):
         try:
             async for rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE,
                                          max_rows=COUNT_CAP + 1):
-                self._remember(rows)
+                self._slim(rows)
                 found.update((str(p.process_id), p.status) for p in rows)
         except Exception as exc:
             self._failed(exc)
@@ -316,7 +319,11 @@ class ExecutionsScreen(Screen):
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         self.app.open_process(str(event.row.process_id))
 
-    def on_actions_done(self, event: ActionsDone) -> None:
+    def on_actions_done(self, _event: ActionsDone) -> None:
+        """After an action the marked executions have moved on: drop the marks, so the next
+        action cannot go to them by accident or on stale statuses."""
+        self.all_matching = None
+        self.table.clear_marks()
         self.refresh_data()
 
     # ---- actions ---------------------------------------------------------------------------
@@ -420,7 +427,10 @@ class ExecutionsScreen(Screen):
             ids = [table.row_key(table.current)]
         else:
             return [], {}
-        return ids, {i: self.known[i].status if i in self.known else None for i in ids}
+        # Statuses of the rows on screen only (fresh as of the last search); marks on other
+        # pages are looked up again by the confirmation.
+        shown_status = {table.row_key(r): r.status for r in table.rows}
+        return ids, {i: shown_status.get(i) for i in ids}
 
     def action_act(self, action: str) -> None:
         ids, statuses = self.targets()

@@ -10,6 +10,10 @@ from console.models import ProcessSummary
 from console.tui.widgets.vtable import Column, VirtualTable
 
 
+#: What an empty table says after a search that worked.
+NO_MATCH = "no executions match these filters in this time window"
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -45,7 +49,7 @@ class ProcessTable(VirtualTable):
 
     def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(process_columns(now), process_key, id=id,
-                         empty_text="no executions match these filters in this time window")
+                         empty_text=NO_MATCH)
 
     @property
     def sortable(self) -> list[tuple[str, str]]:
