@@ -33,6 +33,7 @@ ACTIONS = ("terminate", "resume", "review", "rerun")
 class ExecutionDetailScreen(Screen):
     """One execution: summary, steps, timeline, input/output/state, and actions."""
 
+    TITLE = "Execution"
     CSS_PATH = "detail.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),

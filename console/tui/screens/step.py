@@ -114,6 +114,7 @@ def step_summary(step: StepData, now: datetime) -> RenderableType:
 class StepScreen(Screen):
     """One step of an execution, with all its attempts."""
 
+    TITLE = "Step"
     CSS_PATH = "step.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the execution"),
