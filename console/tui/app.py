@@ -55,6 +55,11 @@ class MeshdeckApp(App):
                 ("api", "API call", "f4"), ("run", "Run", "f5")]
     BINDINGS += [Binding(key, f"section('{mode}')", label, show=False,
                          tooltip=f"Go to the {label} screen") for mode, label, key in SECTIONS]
+    # Read-only screens hide t/u/v/R; these undescribed (so unlisted) fallbacks say why the key
+    # did nothing instead of staying silent. They run only when a screen's own binding is off.
+    BINDINGS += [Binding(key, f"refuse_read_only('{action}')", show=False)
+                 for key, action in (("t", "terminate"), ("u", "resume"), ("v", "review"),
+                                     ("R", "rerun"))]
     MODES = {
         "executions": lambda: _screen("executions", "ExecutionsScreen"),
         "definitions": lambda: _screen("definitions", "DefinitionsScreen"),
@@ -192,6 +197,16 @@ class MeshdeckApp(App):
                         severity="error")
             return
         self.push_screen(ExecutionDetailScreen(str(process_id)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refuse_read_only":
+            return self.read_only
+        return True
+
+    def action_refuse_read_only(self, action: str) -> None:
+        from console.tui import bulk
+
+        bulk.refuse_read_only(self, action)
 
     def start_action(self, action: str, ids: list[str],
                      statuses: dict[str, str | None] | None = None) -> None:

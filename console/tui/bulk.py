@@ -61,6 +61,11 @@ class ResultRow:
         return self.outcome in ("failed", "unknown", "not sent")
 
 
+def refuse_read_only(app: MeshdeckApp, action: str) -> None:
+    app.notify(f"read-only mode: cannot {ACTION_VERBS[action]}; nothing was sent",
+               severity="warning")
+
+
 def start(app: MeshdeckApp, action: str, ids: Sequence[str],
           statuses: dict[str, str | None] | None = None) -> None:
     """Begin the flow for ``action`` on ``ids`` (see the module docstring)."""
@@ -68,8 +73,7 @@ def start(app: MeshdeckApp, action: str, ids: Sequence[str],
         app.notify(f"unknown action {action!r}", severity="error")
         return
     if app.read_only:
-        app.notify(f"read-only mode: cannot {ACTION_VERBS[action]}; nothing was sent",
-                   severity="warning")
+        refuse_read_only(app, action)
         return
     from console.backend import unsupported
 

@@ -168,6 +168,9 @@ async def test_read_only_hides_and_blocks(make_app, wait_idle):
         await pilot.press("space", "u", "t", "v", "R")
         await wait_idle(pilot)
         assert isinstance(app.screen, ExecutionsScreen)
+        said = [n.message for n in app._notifications]
+        for verb in ("resume", "terminate", "mark reviewed", "rerun"):  # the keys say why
+            assert f"read-only mode: cannot {verb}; nothing was sent" in said
         app.start_action("resume", [pid], {pid: "FAILED"})  # the detail screen's path
         await wait_idle(pilot)
         assert isinstance(app.screen, ExecutionsScreen)
