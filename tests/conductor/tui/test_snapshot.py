@@ -34,3 +34,32 @@ async def test_review_is_hidden_and_refused_with_a_reason(clock):
         app.start_action("review", ["x"])
         await pilot.pause()
         assert not [w for w in app.workers if w.group == "bulk"]
+
+
+async def test_filter_failed_mark_two_resume_on_conductor(clock):
+    """The on-call flow on Conductor: FAILED facet, mark two, resume (a retry from the failed
+    task), per-id results, and the workflows running again on the server."""
+    from tests.tui.scenarios import settle
+
+    from console.tui.dialogs.confirm import ConfirmAction
+    from console.tui.dialogs.results import ResultsScreen
+
+    app = build_conductor_app(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # the FAILED facet
+        await settle(pilot)
+        screen = app.screen
+        rows = screen.table.rows
+        assert len(rows) >= 2 and {p.status for p in rows} == {"FAILED"}
+        marked = [str(p.process_id) for p in rows[:2]]
+        await pilot.press("space", "space", "u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmAction)
+        assert [i.id for i in app.screen.apply] == marked
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+        assert [(r.id, r.outcome) for r in app.screen.rows] == [(i, "done") for i in marked]
+        for pid in marked:
+            assert (await app.backend.get_process(pid)).status == "RUNNING"
