@@ -70,6 +70,11 @@ class Run:
     exception: Any = None
     lines: list[str] = field(default_factory=list)
 
+    @property
+    def err_lines(self) -> list[str]:
+        """stderr's non-blank lines."""
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
 
 @pytest.fixture
 def cli():

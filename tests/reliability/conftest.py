@@ -3,21 +3,20 @@
 
 - ``faulty(spec, executions=300)``: a mock app with that fault plan (``app.state.faults``), made
   the CLI's shared mock; ``faulty.app.state.store`` is the server's truth.
-- ``cli(*args, input=None)``: Run(exit_code, stdout, stderr, exception).
+- ``cli(*args, input=None)``: Run(exit_code, stdout, stderr, ...), shared with tests/cli.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from console.cli import common
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
+from tests.cli.conftest import cli  # noqa: F401 - the same CliRunner fixture
 
 TOKEN = "tok-SECRET-4f1c9e-never-print-me"
 
@@ -66,33 +65,6 @@ def faulty(monkeypatch):
     return make
 
 
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: Any = None
-
-    @property
-    def err_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
-
-
-@pytest.fixture
-def cli():
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
-        from console.cli.main import app
-
-        result = runner.invoke(app, list(args), input=input, env=env, prog_name="meshdeck")
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"uncaught {type(result.exception).__name__}: "
-                                 f"{result.exception}\nstderr: {result.stderr}") \
-                from result.exception
-        return Run(result.exit_code, result.stdout, result.stderr, result.exception)
-
-    return invoke
 
 
 def ids_with(store: Any, status: str, n: int | None = None) -> list[str]:
