@@ -10,7 +10,7 @@ from benchmarks.harness import MockServer, Result
 
 
 def run(repeat: int = 3) -> list[Result]:
-    big, small, rss = [], [], []
+    big, small = [], []
     for _ in range(repeat):
         with MockServer(executions=100_000) as server:
             big.append(server.ready_s)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from console.client import BulkOutcome, Fetched, ProgressHook, RequestHook, UnmeshedClient
+from console.client import ProgressHook, RequestHook, UnmeshedClient
 from console.models import ProcessData, ProcessDefinition, ProcessRequest, SearchQuery, StepData
+from console.outcomes import BulkOutcome, Fetched
 
 #: The bulk actions every backend names the same way.
 BULK_ACTIONS = ("terminate", "resume", "review")

@@ -14,7 +14,6 @@ import json
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -28,6 +27,7 @@ import httpx  # noqa: E402
 from pydantic import SecretStr, TypeAdapter
 
 from console import errors
+from console.outcomes import BulkOutcome, Fetched
 from console.responses import adapter_for, first_line, parse_json, raise_for_status
 from console.models import (
     ActionDetail,
@@ -71,49 +71,6 @@ def build_base(base_url: str, port: int | None) -> str:
     if has_port or base.startswith("https:") or port is None:
         return base
     return f"{base}:{port}"
-
-
-@dataclass
-class Fetched:
-    """One id of a multi-get: the process, or the error that kept it from us."""
-
-    id: str
-    process: ProcessData | None = None
-    error: errors.MeshdeckError | None = None
-
-
-@dataclass
-class BulkOutcome:
-    """Per-id results of a chunked bulk action, filled in as chunks complete.
-
-    ``details`` holds the server's answer per id (text ids, input order); ``unknown`` the ids of a
-    chunk whose answer never came or could not be read, and ids the answer did not mention (they
-    may have changed); ``not_sent`` the ids never sent.
-    """
-
-    action: str
-    ids: list[str]
-    details: dict[str, ActionDetail]
-    unknown: list[str]
-    not_sent: list[str]
-    stopped_by: str | None = None
-
-    @classmethod
-    def start(cls, action: str, ids: Sequence[Any]) -> BulkOutcome:
-        text_ids = [str(i) for i in ids]
-        return cls(action, text_ids, {}, [], list(text_ids))
-
-    @property
-    def succeeded(self) -> list[str]:
-        return [i for i in self.ids if i in self.details and self.details[i].ok]
-
-    @property
-    def failed(self) -> list[str]:
-        return [i for i in self.ids if i in self.details and not self.details[i].ok]
-
-    @property
-    def complete(self) -> bool:
-        return not self.unknown and not self.not_sent
 
 
 class UnmeshedClient:

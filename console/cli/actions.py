@@ -119,7 +119,7 @@ def dry(action: str, targets: list[str], fmt: str) -> None:
 
 def send(action: str, targets: list[str], reason: str | None, fmt: str) -> None:
     from console.cli.common import stderr_is_tty
-    from console.client import BulkOutcome
+    from console.outcomes import BulkOutcome
     from console.services.actions import TAKES_REASON, run_bulk
 
     outcome = BulkOutcome.start(action, targets)

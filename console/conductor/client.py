@@ -25,12 +25,12 @@ from pydantic import SecretStr
 from console import errors
 from console.client import (
     CHECK_HINT,
-    BulkOutcome,
     ProgressHook,
     UnmeshedClient,
     build_base,
 )
 from console.conductor import shapes
+from console.outcomes import BulkOutcome
 from console.responses import parse_json
 from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, SearchQuery
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from console import errors
 from console.backend import Backend
-from console.client import BulkOutcome, ProgressHook
+from console.client import ProgressHook
 from console.models import ACTION_APPLIES_TO, ProcessData
+from console.outcomes import BulkOutcome
 
 #: Words for people, per action name.
 ACTION_VERBS = {"terminate": "terminate", "resume": "resume", "review": "mark reviewed",

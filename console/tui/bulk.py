@@ -29,7 +29,7 @@ from console.services.actions import (
 )
 
 if TYPE_CHECKING:
-    from console.client import BulkOutcome
+    from console.outcomes import BulkOutcome
     from console.services.actions import RerunResult
     from console.tui.app import MeshdeckApp
 

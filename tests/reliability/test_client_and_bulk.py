@@ -160,7 +160,7 @@ def test_interrupted_between_chunks_reports_done_and_not_sent():
         async with client(app, chunk_size=10) as c:
             await run_bulk(c, "review", targets, on_progress=stop_after_two, outcome=outcome)
 
-    from console.client import BulkOutcome
+    from console.outcomes import BulkOutcome
 
     outcome = BulkOutcome.start("review", targets)
     with pytest.raises(KeyboardInterrupt):

@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from console import errors
-from console.client import BulkOutcome, UnmeshedClient, bearer_for, build_base
+from console.client import UnmeshedClient, bearer_for, build_base
+from console.outcomes import BulkOutcome
 from console.models import ProcessRequest, SearchQuery
 
 TOKEN = "s3cr3t-token-value"
