@@ -268,8 +268,8 @@ class ExecutionsScreen(Screen):
         chosen = self.filters.statuses or STATUSES
         total = sum(self.counts[s].value for s in chosen if s in self.counts)
         capped = any(self.counts[s].capped for s in chosen if s in self.counts)
-        # Statuses outside the known set are not counted: only trust the total with a filter.
-        self.total = Count(total, capped) if self.filters.statuses or capped else Count(total, False)
+        # Without a status filter, statuses outside the known seven are not in this total.
+        self.total = Count(total, capped)
         self.update_status()
 
     @work(exclusive=True, group="matching")
@@ -282,7 +282,6 @@ class ExecutionsScreen(Screen):
         try:
             async for rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE,
                                          max_rows=COUNT_CAP + 1):
-                self._slim(rows)
                 found.update((str(p.process_id), p.status) for p in rows)
         except Exception as exc:
             self._failed(exc)
