@@ -1,9 +1,10 @@
+from console.services.actions import run_action
 """Item 5: a bulk action (review) on 10,000 ids against ``mock serve`` over HTTP.
 
 Two views, both on 10,000 ids the run has not touched before (each repetition takes the next
 10,000 of a 100,000-execution mock, so every run meets the same mix of statuses):
 
-- in process: ``UnmeshedClient.bulk_action("review", ids, on_progress=...)``, chunks of 500 with
+- in process: ``run_action(UnmeshedClient, "review", ids, on_progress=...)``, chunks of 500 with
   a progress callback; wall time, progress calls, and peak Python memory (tracemalloc);
 - the CLI as a whole process: ``meshdeck review - --yes -o json`` with ids on stdin; wall time
   and the process's peak RSS (wait4).
@@ -23,14 +24,14 @@ COUNT = 10_000
 
 
 async def _client_run(port: int, ids: list[str]) -> tuple[float, float, int, int]:
-    from console.client import UnmeshedClient
+    from console.backends.unmeshed import UnmeshedClient
 
     calls = []
     tracemalloc.start()
     started = time.perf_counter()
     async with UnmeshedClient("http://127.0.0.1", port, "bench", "bench-token",
                               verify=False) as client:
-        outcome = await client.bulk_action("review", ids, reason="bench",
+        outcome = await run_action(client, "review", ids, reason="bench",
                                            on_progress=lambda done, total: calls.append(done))
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] / 2**20

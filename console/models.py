@@ -64,18 +64,6 @@ class ApiCallType(StrEnum):
     STREAM = "STREAM"
 
 
-#: Statuses from which no further progress happens on its own.
-TERMINAL_PROCESS_STATUSES = frozenset(
-    {"COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "TERMINATED", "REVIEWED"}
-)
-#: Which current statuses each bulk action applies to (API.md, "Action semantics").
-ACTION_APPLIES_TO: dict[str, frozenset[str]] = {
-    "terminate": frozenset({"RUNNING"}),
-    "resume": frozenset({"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"}),
-    "review": frozenset({"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"}),
-}
-
-
 def _open_enum(value: Any) -> Any:
     """Keep any enum text; strip the SDK's ``ProcessStatus.FAILED`` form to ``FAILED``."""
     if value is None:
@@ -88,6 +76,10 @@ def _open_enum(value: Any) -> Any:
 
 
 OpenEnum = Annotated[str | None, BeforeValidator(_open_enum)]
+#: A process or step id as the wire has it: Unmeshed sends numbers, Conductor text (UUIDs).
+#: The value keeps its wire type (so ``-o json`` writes it back as it came); code above the
+#: backends compares ids as text (``str(id)``).
+WireId = int | str | None
 
 
 def epoch_ms_to_datetime(value: int | float | None) -> datetime | None:
@@ -122,8 +114,8 @@ class Tag(WireModel):
 
 
 class StepId(WireModel):
-    id: int | None = None
-    process_id: int | None = None
+    id: WireId = None
+    process_id: WireId = None
     ref: str | None = None
 
 
@@ -150,10 +142,10 @@ class StepExecution(WireModel):
 
 
 class StepData(WireModel):
-    id: int | None = None
-    process_id: int | None = None
+    id: WireId = None
+    process_id: WireId = None
     ref: str | None = None
-    parent_id: int | None = None
+    parent_id: WireId = None
     parent_ref: str | None = None
     namespace: str | None = None
     name: str | None = None
@@ -208,7 +200,7 @@ class ProcessRequest(WireModel):
 
 
 class ProcessData(WireModel):
-    process_id: int | None = None
+    process_id: WireId = None
     process_type: OpenEnum = None
     trigger_type: OpenEnum = None
     namespace: str | None = None
@@ -421,7 +413,7 @@ class ProcessSummary:
     of 100,000 rows keeps these instead, and the detail screen fetches the full process.
     """
 
-    process_id: int | None
+    process_id: int | str | None
     name: str | None
     namespace: str | None
     version: int | None

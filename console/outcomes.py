@@ -4,7 +4,7 @@ action's ``BulkOutcome`` (done, failed, unknown, not sent). Shared by every back
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from console import errors
@@ -26,7 +26,7 @@ class BulkOutcome:
 
     ``details`` holds the server's answer per id (text ids, input order); ``unknown`` the ids of a
     chunk whose answer never came or could not be read, and ids the answer did not mention (they
-    may have changed); ``not_sent`` the ids never sent.
+    may have changed); ``not_sent`` the ids never sent. Every id is in exactly one of the three.
     """
 
     action: str
@@ -35,6 +35,10 @@ class BulkOutcome:
     unknown: list[str]
     not_sent: list[str]
     stopped_by: str | None = None
+    #: For an action that starts a new process per id (rerun): id -> the process it started.
+    started: dict[str, ProcessData] = field(default_factory=dict)
+    #: Why an id's outcome is unknown, where it differs from ``stopped_by``.
+    notes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def start(cls, action: str, ids: Sequence[Any]) -> BulkOutcome:

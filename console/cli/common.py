@@ -10,21 +10,34 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
-    from console.backend import Backend
+    from console.backends.base import Backend
     from console.config import Settings
 
 T = TypeVar("T")
 
-#: Tests set this to one mock app (``console.mock.app.create_app(...)``) so that every ``--mock``
-#: invocation talks to the same in-memory store, which the test can then inspect.
-shared_mock_app: Any = None
+
+class ExitCode(IntEnum):
+    """meshdeck's exit codes (``meshdeck --help`` lists them)."""
+
+    OK = 0
+    #: The server or the network failed, or nothing matched what was asked for.
+    ERROR = 1
+    #: Usage, or a destructive action refused (not confirmed, read-only, capped without --max).
+    USAGE = 2
+    #: A bulk action partly failed or left matches untouched; a multi-id get missed some ids.
+    PARTIAL = 3
+    #: ``run --sync``: the process ended FAILED, TIMED_OUT or TERMINATED.
+    PROCESS_FAILED = 4
+    INTERRUPTED = 130
 
 
 class CliProblem(Exception):
@@ -84,16 +97,23 @@ class State:
         return not self.no_color and not os.environ.get("NO_COLOR")
 
 
-def get_state(ctx: typer.Context | None = None) -> State:
-    """The State of the running command (created on first use)."""
-    if ctx is None:
-        from typer._click.globals import get_current_context
+_current: ContextVar[State | None] = ContextVar("meshdeck_state", default=None)
 
-        ctx = get_current_context()
-    root = ctx.find_root()
-    if not isinstance(root.obj, State):
-        root.obj = State()
-    return root.obj
+
+def get_state(ctx: typer.Context | None = None) -> State:
+    """The State of the running command: kept on the root context (the root callback passes
+    its ``ctx`` first, which also makes it the current state for the rest of the command)."""
+    if ctx is not None:
+        root = ctx.find_root()
+        if not isinstance(root.obj, State):
+            root.obj = State()
+        _current.set(root.obj)
+        return root.obj
+    state = _current.get()
+    if state is None:
+        state = State()
+        _current.set(state)
+    return state
 
 
 # --- output streams -----------------------------------------------------------------------------
@@ -122,6 +142,14 @@ def interactive() -> bool:
     return stdin_is_tty()
 
 
+def has_terminal() -> bool:
+    """Whether a full-screen app can run here (stdin and stdout are terminals)."""
+    try:
+        return stdin_is_tty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 # --- running a command's async body ---------------------------------------------------------------
 
 def request_logger(method: str, url: str, status: int | None, ms: float) -> None:
@@ -131,7 +159,8 @@ def request_logger(method: str, url: str, status: int | None, ms: float) -> None
 
 
 def open_backend(state: State) -> Backend:
-    from console.backend import open_backend as _open
+    """The backend of this command's settings (the composition root does the joining)."""
+    from console import connect
 
     settings = state.settings()
     # Plain http needs no TLS context (building one costs ~35 ms at start); redirects are not
@@ -141,29 +170,24 @@ def open_backend(state: State) -> Backend:
         state._warned_insecure = True
         err("meshdeck: warning: --insecure: the server's TLS certificate is not checked, so "
             "anyone on the network path could read or change this traffic")
-    return _open(settings, mock=state.mock, mock_app=mock_app(state) if state.mock else None,
-                 on_request=request_logger if state.verbose else None,
-                 verify=not (plain or state.insecure))
+    return connect.open_backend(settings, mock_app=mock_app(state) if state.mock else None,
+                                on_request=request_logger if state.verbose else None,
+                                verify=not (plain or state.insecure))
 
 
 def mock_app(state: State) -> Any:
-    """The in-process mock app for ``--mock``: the tests' shared one, or a new one when
-    ``--mock-faults`` asks for a misbehaving mock (None: open_backend builds a plain one)."""
-    if shared_mock_app is not None:
-        return shared_mock_app
+    """The in-process mock server for ``--mock``, misbehaving as ``--mock-faults`` asks."""
+    from console import connect
+
     if not state.mock_faults:
-        return None
-    if state.settings().backend == "conductor":
-        from console.mock.conductor_app import create_conductor_app as create_app
-    else:
-        from console.mock.app import create_app
+        return connect.new_mock_app(state.settings().backend)
     from console.mock.faults import FaultPlan
 
     try:
         plan = FaultPlan.parse(state.mock_faults)
     except ValueError as exc:
         raise CliProblem(f"--mock-faults: {exc}") from None
-    return create_app(faults=plan)
+    return connect.new_mock_app(state.settings().backend, faults=plan)
 
 
 def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:
@@ -196,11 +220,11 @@ def split_values(values: Iterable[str] | None, upper: bool = False) -> list[str]
 
 
 def read_stdin_ids() -> list[str]:
-    """Ids from stdin, one per line or separated by whitespace (blank lines ignored)."""
+    """Ids from stdin, separated by whitespace or commas, as on the command line."""
     if stdin_is_tty():
         raise CliProblem("'-' reads ids from stdin, but stdin is a terminal: pipe ids in, "
                          "e.g. meshdeck search --status FAILED -o ids | meshdeck resume - --yes")
-    return sys.stdin.read().split()
+    return sys.stdin.read().replace(",", " ").split()
 
 
 def expand_ids(args: Iterable[str] | None) -> tuple[list[str], bool]:
@@ -242,6 +266,28 @@ def split_name(text: str, what: str = "NAMESPACE/NAME") -> tuple[str, str]:
     if not slash or not namespace or not name or "/" in name:
         raise CliProblem(f"expected {what}, like default/order_fulfilment; got {text!r}")
     return namespace, name
+
+
+def backend_class(state: State) -> Any:
+    """The class of the backend these settings open: its capabilities, without connecting."""
+    from console.backends import registry
+
+    try:
+        return registry.kind(state.settings().backend).client_class()
+    except ValueError as exc:
+        raise CliProblem(str(exc)) from None
+
+
+def checked_ids(state: State, ids: Iterable[str]) -> list[str]:
+    """Ids as typed, each checked for this backend's form before anything is sent (``abc`` is
+    not an Unmeshed id): a malformed one is a usage error naming it."""
+    from console import errors
+
+    cls = backend_class(state)
+    try:
+        return [cls.check_id(pid) for pid in ids]
+    except errors.MeshdeckError as exc:
+        raise CliProblem(str(exc)) from None
 
 
 def refuse_if_read_only(state: State, what: str) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from console.cli.common import CliProblem, err, expand_ids, run_with_backend
+from console.cli.common import CliProblem, ExitCode, checked_ids, err, expand_ids, get_state, run_with_backend
 from console.cli.options import OUTPUT, IdsArg, with_globals
 
 GET_FORMATS = ("table", "json", "ndjson", "tree")
@@ -32,6 +32,7 @@ def get(
     targets, _ = expand_ids(ids)
     if not targets:
         raise CliProblem("name at least one process id (or '-' to read ids from stdin)")
+    targets = checked_ids(get_state(), targets)
     include_steps = steps if steps is not None else fmt in ("table", "tree")
 
     async def body(backend):
@@ -55,8 +56,8 @@ def get(
             show_process_tree(process) if fmt == "tree" else show_process(process, include_steps)
     for failure in failures:
         err(f"meshdeck: error: {failure.id}: {failure.error}")
-    if failures:
-        raise typer.Exit(1)
+    if failures:  # some found, some not: partial, as for a bulk action
+        raise typer.Exit(ExitCode.PARTIAL if found else ExitCode.ERROR)
 
 
 def show_process(p: Any, with_steps: bool = True) -> None:
@@ -127,6 +128,7 @@ def step(
     from console.cli.output import choose_format
 
     fmt = choose_format(output, ("table", "json", "tree"))
+    [step_id] = checked_ids(get_state(), [step_id])
 
     async def body(backend):
         return await backend.get_step(step_id)

@@ -15,7 +15,8 @@ import typer
 from typer.core import TyperGroup
 
 from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search
-from console.cli.common import CliProblem, err, get_state
+from console.cli import common
+from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
     BackendOpt,
     BaseUrlOpt,
@@ -29,9 +30,13 @@ from console.cli.options import (
     ReadOnlyOpt,
     TimeoutOpt,
     VerboseOpt,
+    with_globals,
 )
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: Click's error base class, reached through Typer's public ``BadParameter`` (Typer vendors
+#: Click privately; its module is not ours to import).
+ClickError: type[Exception] = next(c for c in typer.BadParameter.__mro__
+                                   if c.__name__ == "ClickException")
 
 
 def error_exit_code(exc: BaseException) -> int | None:
@@ -44,14 +49,31 @@ def error_exit_code(exc: BaseException) -> int | None:
         return exc.exit_code
     config = sys.modules.get("console.config")  # a ConfigError exists only if config was loaded
     if config is not None and isinstance(exc, config.ConfigError):
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if isinstance(exc, ValueError):
-        return EXIT_USAGE
+        return ExitCode.USAGE
     return None
 
 
 class MeshdeckGroup(TyperGroup):
     """The root group: turns every error into one line and an exit code, once for all commands."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Usage errors as one ``meshdeck: error:`` line and a hint, not a boxed panel."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickError as exc:
+            ctx = getattr(exc, "ctx", None)
+            where = f"{ctx.command_path} --help" if ctx is not None else "meshdeck --help"
+            err(f"meshdeck: error: {' '.join(exc.format_message().split())}")
+            err(f"(see {where})")
+            sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
+        except typer.Abort:
+            err("meshdeck: aborted")
+            sys.exit(ExitCode.ERROR)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -60,14 +82,12 @@ class MeshdeckGroup(TyperGroup):
             raise
         except KeyboardInterrupt:
             err("meshdeck: interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except BrokenPipeError:  # the reader stopped early (| head): stop quietly
             _silence_stdout()
-            raise typer.Exit(EXIT_OK) from None
+            raise typer.Exit(ExitCode.OK) from None
         except Exception as exc:  # noqa: BLE001 - this is the one place errors become exit codes
-            from typer._click.exceptions import ClickException
-
-            if isinstance(exc, ClickException):
+            if isinstance(exc, ClickError):
                 raise
             code = error_exit_code(exc)
             verbose = get_state(ctx).verbose
@@ -78,7 +98,7 @@ class MeshdeckGroup(TyperGroup):
                 err(f"meshdeck: error: unexpected {type(exc).__name__}: {text}")
                 if not verbose:
                     err("run with --verbose for details")
-                raise typer.Exit(EXIT_ERROR) from None
+                raise typer.Exit(ExitCode.ERROR) from None
             err(f"meshdeck: error: {' '.join(str(exc).split())}")
             raise typer.Exit(code) from None
 
@@ -100,7 +120,7 @@ app = typer.Typer(
     help="Operations console for Unmeshed: find failed executions, see why, act on them in bulk, "
          "safely. Without a command it opens the terminal UI.",
     epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused, 3 partial failure "
-           "of a bulk action, 130 interrupted.",
+           "of a bulk action, 4 run --sync ended FAILED, TIMED_OUT or TERMINATED, 130 interrupted.",
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     invoke_without_command=True,
@@ -153,6 +173,12 @@ def root(
                  "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults,
                  "backend": backend})
     if ctx.invoked_subcommand is None:
+        if not common.has_terminal():
+            # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever.
+            typer.echo(ctx.get_help(), err=True)
+            err("meshdeck: error: no command given and no terminal to open the console in "
+                "(give a command, e.g. meshdeck search --status FAILED)")
+            raise typer.Exit(ExitCode.USAGE)
         open_tui(theme)
 
 
@@ -164,10 +190,13 @@ def open_tui(theme: str | None = None) -> None:
     except ImportError as exc:
         if exc.name and exc.name.startswith("console.tui"):
             err("meshdeck: the TUI is not available yet")
-            raise typer.Exit(EXIT_ERROR) from None
+            raise typer.Exit(ExitCode.ERROR) from None
         raise
     from console.cli.common import open_backend
 
+    if not common.has_terminal():
+        raise CliProblem("no terminal to open the console in (stdin and stdout must be a "
+                         "terminal); for scripts use a command, e.g. meshdeck search")
     settings = state.settings()
     backend = open_backend(state)
     result = run_tui(backend, settings, theme=theme or settings.theme)
@@ -175,20 +204,12 @@ def open_tui(theme: str | None = None) -> None:
         raise typer.Exit(result)
 
 
-@app.command("tui", rich_help_panel="Terminal UI")
-def tui_command(
-    profile: ProfileOpt = None, base_url: BaseUrlOpt = None, port: PortOpt = None,
-    client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
-    no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
-    insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None, backend: BackendOpt = None,
-    theme: ThemeOpt = None,
-) -> None:
+def tui_command(theme: ThemeOpt = None) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
-    get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
-                       "mock": mock, "read_only": read_only, "no_color": no_color,
-                       "timeout": timeout, "verbose": verbose, "insecure": insecure,
-                       "mock_faults": mock_faults, "backend": backend})
     open_tui(theme)
+
+
+app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
 for module in (search, get, actions, run, definitions):
@@ -203,4 +224,4 @@ def run() -> None:
         app(prog_name="meshdeck")
     except KeyboardInterrupt:  # outside a command (e.g. while parsing): no trace
         err("meshdeck: interrupted")
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)

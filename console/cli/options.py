@@ -169,6 +169,21 @@ class Filters:
     since: str | None = None
     until: str | None = None
 
+    def __post_init__(self) -> None:
+        """A filter given with an empty or blank value would select everything: refuse it
+        (``PROC=; meshdeck terminate --name "$PROC"`` must not terminate every execution)."""
+        from console.cli.common import CliProblem
+
+        for name in FILTER_NAMES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            if not values or any(not v.replace(",", " ").strip() for v in values):
+                flag = "--" + name.replace("_", "-")
+                raise CliProblem(f"{flag} was given an empty value: give a value, or leave "
+                                 f"{flag} out")
+
     @property
     def given(self) -> bool:
         return any(getattr(self, name) for name in FILTER_NAMES)

@@ -95,18 +95,14 @@ def call(
     body_data = read_json_arg(data, "--data")
 
     async def body(backend):
-        from console.cli.output import write_ndjson, write_json
+        from console.cli.output import write_json, write_ndjson
+        from console.services.api_calls import send
 
-        if kind == "STREAM":
-            async for item in backend.stream_api_mapping(endpoint, method=method, body=body_data,
-                                                         request_id=request_id,
-                                                         correlation_id=correlation_id):
-                write_ndjson([item])
-            return
-        answer = await backend.call_api_mapping(endpoint, method=method, body=body_data,
-                                                request_id=request_id, correlation_id=correlation_id,
-                                                call_type=kind)
-        write_json(answer)
+        answer = await send(backend, endpoint, method=method, body=body_data, call_type=kind,
+                            request_id=request_id, correlation_id=correlation_id,
+                            on_item=lambda item, n: write_ndjson([item]))
+        if kind != "STREAM":
+            write_json(answer)
 
     run_with_backend(body)
 

@@ -1,25 +1,31 @@
-"""Destructive actions with per-id results: plan (dry run), bulk send, rerun many.
+"""The one engine for actions on many ids: plan (dry run), send, and say per id what happened.
 
-Nothing here retries a POST: a failed or unanswered request is reported, never sent again.
+- Bulk actions (terminate, resume, review, pause, restart) go in chunks, one request a chunk
+  (``Backend.send_chunk``); rerun goes one request per id, a few at a time.
+- Every id ends in exactly one of: done, failed, unknown (sent, but no answer said what
+  happened), not sent. The outcome fills in as answers come, so an interruption (``stop``
+  asked, Ctrl-C, a cancelled worker) still leaves a true account of every id.
+- Nothing here resends anything: a request that failed or went unanswered is reported.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from console import errors
-from console.backend import Backend
-from console.client import ProgressHook
-from console.models import ACTION_APPLIES_TO, ProcessData
+from console.backends.base import Backend
+from console.backends.http import CHECK_HINT
+from console.models import ActionDetail
 from console.outcomes import BulkOutcome
+from console.services.action_specs import spec
 
-#: Words for people, per action name.
-ACTION_VERBS = {"terminate": "terminate", "resume": "resume", "review": "mark reviewed",
-                "rerun": "rerun", "pause": "pause", "restart": "restart"}
-#: Actions that take a reason on the wire.
-TAKES_REASON = frozenset({"terminate", "review"})
+#: A progress hook: (ids done so far, total ids).
+ProgressHook = Callable[[int, int], None]
+#: Asked before each chunk (or id): True stops the run there; the rest stay "not sent".
+StopCheck = Callable[[], bool]
+STOPPED = "stopped on request before these were sent"
 
 
 @dataclass
@@ -30,28 +36,19 @@ class PlanItem:
     status: str | None
     applies: bool
     note: str
+    name: str | None = None
 
 
-def applies_table(backend: object | None) -> dict[str, frozenset[str]]:
-    """Which statuses each action applies to on ``backend`` (Unmeshed's rules by default)."""
-    return getattr(backend, "action_applies_to", None) or ACTION_APPLIES_TO
-
-
-def applies(action: str, status: str | None, backend: object | None = None) -> bool:
-    """Whether ``action`` applies to a process in ``status`` (rerun applies to any)."""
-    if action == "rerun":
-        return status is not None
-    return status in applies_table(backend).get(action, frozenset())
-
-
-def plan_for(action: str, pid: str, status: str | None, backend: object | None = None) -> PlanItem:
+def plan_for(backend: Backend, action: str, pid: str, status: str | None) -> PlanItem:
+    """The plan for one id whose status is known (None: not found)."""
+    words = spec(action)
     if status is None:
         return PlanItem(pid, None, False, "not found")
-    if applies(action, status, backend):
-        return PlanItem(pid, status, True, f"would {ACTION_VERBS[action]}")
-    wanted = ", ".join(sorted(applies_table(backend).get(action, ())))
-    return PlanItem(pid, status, False, f"cannot {ACTION_VERBS[action]} a {status} process "
-                                        f"(only {wanted})")
+    if backend.applies(action, status):
+        return PlanItem(pid, status, True, backend.plan_note(action, status) or f"would {words.verb}")
+    wanted = ", ".join(sorted(backend.ACTIONS.get(action) or ()))
+    return PlanItem(pid, status, False,
+                    f"cannot {words.verb} a {status} process" + (f" (only {wanted})" if wanted else ""))
 
 
 async def plan(backend: Backend, action: str, ids: Sequence[str]) -> list[PlanItem]:
@@ -62,7 +59,9 @@ async def plan(backend: Backend, action: str, ids: Sequence[str]) -> list[PlanIt
             items.append(PlanItem(fetched.id, None, False, f"unknown: {fetched.error}"))
             continue
         status = fetched.process.status if fetched.process else None
-        items.append(plan_for(action, fetched.id, status, backend))
+        item = plan_for(backend, action, fetched.id, status)
+        item.name = fetched.process.name if fetched.process else None
+        items.append(item)
     return items
 
 
@@ -76,52 +75,119 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-async def run_bulk(backend: Backend, action: str, ids: Sequence[str], *,
-                   reason: str | None = None, on_progress: ProgressHook | None = None,
-                   outcome: BulkOutcome | None = None) -> BulkOutcome:
-    """terminate / resume / review ``ids`` in chunks; ``outcome`` fills in as chunks finish."""
+async def run_action(backend: Backend, action: str, ids: Sequence[str], *,
+                     reason: str | None = None, version: int | None = None,
+                     on_progress: ProgressHook | None = None, stop: StopCheck | None = None,
+                     outcome: BulkOutcome | None = None) -> BulkOutcome:
+    """Send ``action`` for ``ids`` and return the per-id outcome (also filled in as it goes in
+    ``outcome``, for a caller that may be interrupted). ``reason`` is sent only where the
+    action takes one; ``version`` is rerun's definition version."""
+    words = spec(action)
+    why_not = backend.unsupported(action)
+    if why_not:
+        raise errors.BadRequest(why_not)
     outcome = outcome or BulkOutcome.start(action, unique_ids(ids))
-    return await backend.bulk_action(action, outcome.ids, reason=reason,
-                                     on_progress=on_progress, outcome=outcome)
+    if words.bulk:
+        await _chunks(backend, outcome, reason if words.takes_reason else None, on_progress, stop)
+    else:
+        await _one_by_one(backend, outcome, version, on_progress, stop)
+    return outcome
 
 
-@dataclass
-class RerunResult:
-    """One rerun: the new process, or the error; ``unknown`` when the answer never came (a new
-    process may have started: look before rerunning again)."""
+async def _chunks(backend: Backend, outcome: BulkOutcome, reason: str | None,
+                  on_progress: ProgressHook | None, stop: StopCheck | None) -> None:
+    total, size = len(outcome.ids), max(1, backend.chunk_size)
+    unreported: list[str] = []  # answered, but the answer said nothing about these ids
+    for start in range(0, total, size):
+        if stop is not None and stop():
+            outcome.stopped_by = STOPPED
+            return
+        chunk = outcome.ids[start:start + size]
+        outcome.unknown = unreported + chunk
+        outcome.not_sent = outcome.ids[start + len(chunk):]
+        settled: dict[str, ActionDetail] = {}
+        try:
+            await backend.send_chunk(outcome.action, chunk, reason, settled)
+        except errors.MeshdeckError as exc:
+            _settle(outcome, chunk, settled, unreported, exc)
+            return
+        finally:
+            outcome.details.update({pid: settled[pid] for pid in chunk if pid in settled})
+        unreported.extend(pid for pid in chunk if pid not in settled)
+        outcome.unknown = list(unreported)
+        if on_progress is not None:
+            on_progress(start + len(chunk), total)
+    outcome.not_sent = []
 
-    id: str
-    new_process: ProcessData | None = None
-    error: str | None = None
-    unknown: bool = False
 
-    @property
-    def result(self) -> str:
-        if self.unknown:
-            return "unknown"
-        return "done" if self.error is None and self.new_process is not None else "failed"
+def _settle(outcome: BulkOutcome, chunk: list[str], settled: dict[str, ActionDetail],
+            unreported: list[str], exc: errors.MeshdeckError) -> None:
+    """A chunk's request failed: the ids it had already settled keep their result; the rest
+    are unknown if the server may have acted, else failed with the error."""
+    open_ids = [pid for pid in chunk if pid not in settled]
+    accepted = isinstance(exc, errors.BadResponse) and 200 <= (exc.status or 0) < 300
+    if isinstance(exc, errors.OutcomeUnknown) or accepted:
+        outcome.unknown = unreported + open_ids
+        outcome.stopped_by = str(exc) if not accepted else (
+            f"{exc}; the server accepted the request, so these ids may or may not have "
+            f"changed ({CHECK_HINT})")
+        return
+    for pid in open_ids:
+        settled[pid] = ActionDetail(id=pid, error=str(exc))
+    outcome.unknown = list(unreported)
+    outcome.stopped_by = str(exc)
 
 
-async def rerun_many(backend: Backend, ids: Sequence[str], version: int | None = None,
-                     concurrency: int = 8, on_progress: ProgressHook | None = None
-                     ) -> list[RerunResult]:
-    """Rerun each id once (a new process each); an error for one id does not stop the others."""
+async def _one_by_one(backend: Backend, outcome: BulkOutcome, version: int | None,
+                      on_progress: ProgressHook | None, stop: StopCheck | None,
+                      concurrency: int = 8) -> None:
+    """rerun: one request per id, ``concurrency`` at a time; an id is "unknown" from the moment
+    it is sent until its answer is read, so an interruption leaves no id unaccounted for."""
     gate = asyncio.Semaphore(concurrency)
-    done = 0
-    targets = unique_ids(ids)
+    total, done = len(outcome.ids), 0
 
-    async def one(pid: str) -> RerunResult:
+    async def one(pid: str) -> None:
         nonlocal done
         async with gate:
+            if stop is not None and stop():
+                outcome.stopped_by = STOPPED
+                return
+            outcome.not_sent.remove(pid)
+            outcome.unknown.append(pid)
             try:
-                result = RerunResult(pid, new_process=await backend.rerun(pid, version))
+                started = await backend.rerun(pid, version)
             except errors.OutcomeUnknown as exc:
-                result = RerunResult(pid, error=str(exc), unknown=True)
+                outcome.notes[pid] = str(exc)
+                return
             except errors.MeshdeckError as exc:
-                result = RerunResult(pid, error=str(exc))
+                outcome.details[pid] = ActionDetail(id=pid, error=str(exc))
+            else:
+                new = None if started.process_id is None else str(started.process_id)
+                outcome.details[pid] = ActionDetail(id=pid, message=f"new execution {new}")
+                outcome.started[pid] = started
+            outcome.unknown.remove(pid)
         done += 1
         if on_progress is not None:
-            on_progress(done, len(targets))
-        return result
+            on_progress(done, total)
 
-    return list(await asyncio.gather(*(one(pid) for pid in targets)))
+    await asyncio.gather(*(one(pid) for pid in list(outcome.ids)))
+
+
+async def look_for_started(backend: Backend, ids: Sequence[str], since_ms: int
+                           ) -> dict[str, list[str]]:
+    """For reruns whose answer never came: the executions of the same definition, with the same
+    input, started since ``since_ms`` (what each rerun may have started). An id with an empty
+    list most likely started nothing; one with a match should not be rerun again."""
+    from console.models import SearchQuery
+
+    originals = {f.id: f.process for f in await backend.get_many(ids) if f.process is not None}
+    found: dict[str, list[str]] = {pid: [] for pid in ids}
+    for name in sorted({p.name for p in originals.values() if p.name}):
+        query = SearchQuery(start_time_epoch=since_ms, names=[name], limit=1000)
+        recent = await backend.search(query)
+        for pid, original in originals.items():
+            if original.name != name:
+                continue
+            found[pid] = [str(p.process_id) for p in recent
+                          if str(p.process_id) != pid and p.input == original.input]
+    return found

@@ -235,3 +235,30 @@ def process_id_in(answer: Any) -> str | None:
 
 def with_outcome(call: CallSpec, at_ms: int, status: str) -> CallSpec:
     return replace(call, at_ms=at_ms, status=status)
+
+
+def server_base(settings: Any) -> str:
+    """The server's base URL as a copied command line should name it (from the settings, not
+    the in-process mock's)."""
+    from console.backends.http import build_base
+
+    return build_base(settings.base_url, settings.port)
+
+
+async def send(backend: Any, endpoint: str, *, method: str, body: Any, call_type: str,
+               request_id: str | None = None, correlation_id: str | None = None,
+               on_item: Any = None) -> Any:
+    """Call an API mapping once (never resent). STREAM yields each item to ``on_item`` as it
+    comes and answers with the list of them; the others answer with the server's JSON."""
+    if call_type == "STREAM":
+        items: list[Any] = []
+        async for item in backend.stream_api_mapping(endpoint, method=method, body=body,
+                                                     request_id=request_id,
+                                                     correlation_id=correlation_id):
+            items.append(item)
+            if on_item is not None:
+                on_item(item, len(items))
+        return items
+    return await backend.call_api_mapping(endpoint, method=method, body=body,
+                                          request_id=request_id, correlation_id=correlation_id,
+                                          call_type=call_type)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from console.backend import Backend
+from console.backends.base import Backend
 from console.errors import BadResponse
 from console.models import ProcessData, SearchQuery
 
@@ -94,9 +94,8 @@ async def iter_pages(backend: Backend, query: SearchQuery, page_size: int = 1000
 async def count_matches(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP) -> Count:
     """How many executions match: the backend's exact count when it has one (Conductor's
     ``totalHits``), else by paging (Unmeshed's API has no count), stopping at ``cap``."""
-    exact = getattr(backend, "count", None)
-    if exact is not None:
-        found = await exact(query)
+    if backend.IMPLEMENTS_COUNT:
+        found = await backend.count(query)
         if found is not None:
             return Count(found, False)
     total = 0

@@ -19,7 +19,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from console.backend import Backend
+from console.backends.base import Backend
 from console.models import ProcessData, SearchQuery
 from console.services.search import iter_pages
 

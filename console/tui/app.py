@@ -28,8 +28,9 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from console.backend import Backend
+from console.backends.base import Backend
 from console.config import Settings
+from console.services.action_specs import ACTIONS
 from console.tui.commands import MeshdeckCommands, PaletteCommand
 from console.tui.widgets.banner import Banner
 
@@ -57,9 +58,8 @@ class MeshdeckApp(App):
                          tooltip=f"Go to the {label} screen") for mode, label, key in SECTIONS]
     # Read-only screens hide t/u/v/R; these undescribed (so unlisted) fallbacks say why the key
     # did nothing instead of staying silent. They run only when a screen's own binding is off.
-    BINDINGS += [Binding(key, f"refuse_read_only('{action}')", show=False)
-                 for key, action in (("t", "terminate"), ("u", "resume"), ("v", "review"),
-                                     ("R", "rerun"))]
+    BINDINGS += [Binding(spec.key, f"refuse_read_only('{spec.name}')", show=False)
+                 for spec in ACTIONS.values()]
     MODES = {
         "executions": lambda: _screen("executions", "ExecutionsScreen"),
         "definitions": lambda: _screen("definitions", "DefinitionsScreen"),

@@ -1,6 +1,6 @@
 """CLI test fixtures: an isolated config, one shared mock app per test, and a CliRunner helper.
 
-Sharing the mock: ``console.cli.common.shared_mock_app`` is monkeypatched to one app (wrapped in a
+Sharing the mock: ``console.connect.new_mock_app`` is monkeypatched to return one app (wrapped in a
 recorder of the requests it receives), so every ``--mock`` invocation in a test talks to the
 same in-memory store, which the test then inspects (``mock.store``, ``mock.requests``).
 """
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from console.cli import common
+from console import connect
 from console.cli.main import app
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
@@ -58,7 +58,7 @@ class Recorder:
 def mock(monkeypatch) -> Recorder:
     """One mock app for the whole test (its data sits around the real now, so --since 24h works)."""
     recorder = Recorder(create_app(seed=7, executions=400, clock=FakeClock(int(time.time() * 1000))))
-    monkeypatch.setattr(common, "shared_mock_app", recorder)
+    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
     return recorder
 
 

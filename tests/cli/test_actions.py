@@ -132,7 +132,7 @@ def test_query_with_no_match_does_nothing(cli, mock):
 
 def test_ctrl_c_stops_before_the_next_chunk_and_reports(cli, mock, monkeypatch):
     """A SIGINT during the first chunk: that chunk's answer is kept, later chunks are not sent."""
-    from console.client import UnmeshedClient
+    from console.backends.unmeshed import UnmeshedClient
 
     monkeypatch.setattr(UnmeshedClient, "__init__", _small_chunks(UnmeshedClient.__init__))
     inner = mock.app

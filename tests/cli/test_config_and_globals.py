@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from console.cli import common
+
 from console.cli import main as cli_main
 
 
@@ -140,6 +142,7 @@ def test_no_command_opens_the_tui_with_settings(cli, mock, monkeypatch):
     fake = type(sys)("console.tui.app")
     fake.run_tui = lambda backend, settings, theme=None: calls.append((backend, settings, theme))
     monkeypatch.setitem(sys.modules, "console.tui.app", fake)
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
     assert cli("--mock").exit_code == 0
     assert cli("tui", "--mock").exit_code == 0
     assert len(calls) == 2 and calls[0][1].base_url == "http://localhost"

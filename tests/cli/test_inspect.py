@@ -45,10 +45,11 @@ def test_get_tree(cli, mock):
     assert run.lines[0] == f"process {pid}" and any("status: COMPLETED" in line for line in run.lines)
 
 
-def test_get_missing_id_is_one_error_line_each_others_still_printed(cli, mock):
+def test_get_missing_id_is_one_error_line_each_others_still_printed_exit_3(cli, mock):
+    """Some ids found and some not is a partial result (3), like a bulk action; none found is 1."""
     good = ids_with(mock.store, "COMPLETED", 1)[0]
     run = cli("get", good, "777", "778", "--mock", "-o", "json")
-    assert run.exit_code == 1
+    assert run.exit_code == 3
     assert [str(p["processId"]) for p in json.loads(run.stdout)] == [good]
     errors = run.stderr.strip().splitlines()
     assert len(errors) == 2 and errors[0].startswith("meshdeck: error: 777: ") and "404" in errors[0]
@@ -116,3 +117,23 @@ def test_definition_bad_name_and_unknown(cli, mock):
     assert unknown.exit_code == 1 and "404" in unknown.stderr
     orphan = cli("definitions", "--versions", "--mock")
     assert orphan.exit_code == 2
+
+
+def test_get_of_only_unknown_ids_exits_1(cli, mock):
+    run = cli("get", "777", "--mock", "-o", "json")
+    assert run.exit_code == 1 and json.loads(run.stdout) == []
+
+
+def test_a_malformed_id_is_refused_before_anything_is_sent(cli, mock):
+    """Unmeshed ids are numbers: 'abc' is a usage error naming it, and no request goes out."""
+    run = cli("get", "abc", "--mock")
+    assert run.exit_code == 2 and "'abc'" in run.stderr and mock.requests == []
+    run = cli("resume", "12,abc", "--mock", "--yes")
+    assert run.exit_code == 2 and mock.requests == []
+
+
+def test_ids_on_stdin_split_on_commas_and_whitespace_like_arguments(cli, mock):
+    good = ids_with(mock.store, "COMPLETED", 2)
+    run = cli("get", "-", "--mock", "-o", "json", input=f"{good[0]},{good[1]}\n")
+    assert run.exit_code == 0, run.stderr
+    assert sorted(str(p["processId"]) for p in json.loads(run.stdout)) == sorted(good)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from console.cli import common
+from console import connect
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
 from console.mock.conductor_app import create_conductor_app
@@ -31,7 +31,7 @@ def dialect_mock(request, monkeypatch):
         app = create_app(seed=7, executions=400, clock=clock)
     recorder = Recorder(app)
     recorder.dialect = request.param
-    monkeypatch.setattr(common, "shared_mock_app", recorder)
+    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
     return recorder, ["--backend", request.param]
 
 

@@ -9,9 +9,8 @@ import httpx
 import pytest
 
 from console import errors
-from console.backend import unsupported
-from console.conductor import shapes
-from console.conductor.client import ConductorClient, api_base
+from console.backends.conductor import shapes
+from console.backends.conductor.client import ConductorClient, api_base
 from console.mock.conductor_app import create_conductor_app
 from console.mock.clock import FROZEN_NOW_MS, FakeClock
 from console.models import SearchQuery
@@ -72,7 +71,7 @@ async def test_exact_count_comes_from_total_hits():
     count = await count_matches(client, q)
     walked = sum(1 for _ in [r async for r in _walk(client, q)])
     assert not count.capped and count.value == walked > 0
-    assert unsupported(client, "review") and unsupported(client, "pause") is None
+    assert client.unsupported("review") and client.unsupported("pause") is None
     await client.aclose()
 
 
@@ -104,7 +103,7 @@ async def test_orkes_token_exchange_renewal_and_the_secret_never_shown():
     assert [r.url.path for r in seen] == ["/api/token", "/api/metadata/workflow"]
     assert json.loads(seen[0].content) == {"keyId": "key-1", "keySecret": "s3cret-value"}
     assert seen[1].headers["X-Authorization"].startswith("mock-jwt.")
-    client._http.headers["X-Authorization"] = "expired"
+    client.http.headers["X-Authorization"] = "expired"
     assert await client.list_definitions()  # 401 -> one new token -> sent again
     assert [r.url.path for r in seen[2:]] == ["/api/metadata/workflow", "/api/token",
                                               "/api/metadata/workflow"]

@@ -1,9 +1,10 @@
+from console.services.actions import run_action
 """Conductor's resume is two calls (bulk/resume, then bulk/retry for the ones it refused): a
 failure of the second must not hide what the first already did."""
 
 import httpx
 
-from console.conductor.client import ConductorClient
+from console.backends.conductor.client import ConductorClient
 from console.mock.conductor_app import create_conductor_app
 from console.mock.faults import FaultPlan
 from console.models import SearchQuery
@@ -20,10 +21,10 @@ async def test_a_failed_retry_call_keeps_the_resumed_ones_reported_done():
         failed = [str(p.process_id) for p in await client.search(
             SearchQuery(statuses=["FAILED"], limit=1, start_time_epoch=0))]
         assert running and failed
-        assert (await client.bulk_action("pause", running)).succeeded == running
+        assert (await run_action(client, "pause", running)).succeeded == running
 
         plan.enabled = True
-        outcome = await client.bulk_action("resume", running + failed)
+        outcome = await run_action(client, "resume", running + failed)
         plan.enabled = False
 
         assert outcome.succeeded == running

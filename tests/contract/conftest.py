@@ -25,8 +25,8 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 
-from console.backend import open_backend
-from console.client import UnmeshedClient
+from console.connect import open_backend
+from console.backends.unmeshed import UnmeshedClient
 from console.config import Settings
 from console.mock.app import create_app
 from console.mock.clock import FROZEN_NOW_MS, FakeClock

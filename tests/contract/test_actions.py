@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from console.services.actions import run_action
+
 from console.services import actions
 
 from .conftest import pick
@@ -21,7 +23,7 @@ async def _mixed(env, action, valid, invalid, reason=None):
     ids = [str(i) for i in valid[:1] + invalid[:1] + UNKNOWN[:1] + valid[1:] + invalid[1:]
            + UNKNOWN[1:]] + ["not-a-number"]
     untouched = snapshot(env.store, invalid)
-    outcome = await env.backend.bulk_action(action, ids, reason=reason)
+    outcome = await run_action(env.backend, action, ids, reason=reason)
     assert outcome.complete and outcome.stopped_by is None
     assert outcome.ids == ids and set(outcome.details) == set(ids)
     assert outcome.succeeded == [i for i in ids if i in {str(v) for v in valid}]
@@ -66,12 +68,12 @@ async def test_bulk_review_marks_only_failed_like_ones(env):
 async def test_bulk_actions_are_sent_in_chunks_with_progress_and_merged(env):
     env.backend.chunk_size = 3
     posts: list[str] = []
-    env.backend.on_request = lambda method, url, status, ms: posts.append(f"{method} {status}")
+    env.backend.http.on_request = lambda method, url, status, ms: posts.append(f"{method} {status}")
     valid = pick(env.store, 5, status="FAILED")
     invalid = pick(env.store, 2, status="COMPLETED")
     ids = [str(i) for i in valid[:3] + invalid + valid[3:]] + ["424242"]
     progress: list[tuple[int, int]] = []
-    outcome = await actions.run_bulk(env.backend, "review", ids + ids[:2],  # repeats sent once
+    outcome = await actions.run_action(env.backend, "review", ids + ids[:2],  # repeats sent once
                                      on_progress=lambda done, total: progress.append((done, total)))
     assert posts == ["POST 200"] * 3
     assert progress == [(3, 8), (6, 8), (8, 8)]
@@ -101,22 +103,22 @@ async def test_plan_is_a_dry_run_that_reads_current_statuses(env):
     assert [i.applies for i in rerun] == [True, False]
 
 
-async def test_rerun_many_makes_one_new_process_per_id_and_reports_errors(env):
+async def test_rerun_makes_one_new_process_per_id_and_reports_errors(env):
     originals = pick(env.store, 1, status="FAILED") + pick(env.store, 1, status="COMPLETED")
     before = snapshot(env.store, originals)
     known = set(env.store.processes)
     progress: list[tuple[int, int]] = []
     ids = [str(originals[0]), "55555", str(originals[1]), str(originals[0])]
-    results = await actions.rerun_many(env.backend, ids,
-                                       on_progress=lambda d, t: progress.append((d, t)))
-    assert [r.id for r in results] == [str(originals[0]), "55555", str(originals[1])]
+    outcome = await run_action(env.backend, "rerun", ids,
+                               on_progress=lambda d, t: progress.append((d, t)))
+    assert outcome.ids == [str(originals[0]), "55555", str(originals[1])]
     assert progress[-1] == (3, 3) and len(progress) == 3
-    bad = results[1]
-    assert bad.new_process is None and "55555" in bad.error
-    for result, pid in ((results[0], originals[0]), (results[2], originals[1])):
-        assert result.error is None and result.new_process.process_id not in known
-        assert result.new_process.name == before[str(pid)]["name"]
-        assert env.status(result.new_process.process_id) == "RUNNING"
+    assert outcome.failed == ["55555"] and "55555" in outcome.details["55555"].error
+    for pid in originals:
+        new = outcome.started[str(pid)]
+        assert outcome.details[str(pid)].ok and new.process_id not in known
+        assert new.name == before[str(pid)]["name"]
+        assert env.status(new.process_id) == "RUNNING"
     assert snapshot(env.store, originals) == before
     assert len(env.store.processes) == len(known) + 2
 
@@ -124,6 +126,6 @@ async def test_rerun_many_makes_one_new_process_per_id_and_reports_errors(env):
 @pytest.mark.parametrize("action", ["terminate", "resume", "review"])
 async def test_an_all_unknown_list_changes_nothing_and_reports_each_id(env, action):
     count = {s: len(ids) for s, ids in env.store.by_status.items()}
-    outcome = await env.backend.bulk_action(action, ["11", "12", "13"])
+    outcome = await run_action(env.backend, action, ["11", "12", "13"])
     assert outcome.failed == ["11", "12", "13"] and outcome.succeeded == []
     assert {s: len(ids) for s, ids in env.store.by_status.items()} == count

@@ -5,13 +5,15 @@ retried, invalid JSON, a refused connection. Over both transports where a server
 from __future__ import annotations
 
 import pytest
+
+from console.services.actions import run_action
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from console import errors
-from console.client import UnmeshedClient
+from console.backends.unmeshed import UnmeshedClient
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
 from console.models import ProcessRequest, SearchQuery
@@ -108,7 +110,7 @@ async def test_a_wrong_token_is_unauthorized_and_never_shown(connect, auth_app):
         assert err.status == 401 and "401" in str(err)
         assert "invalid client id or auth token" in str(err)
         assert_one_line_without(err, WRONG)
-    outcome = await client.bulk_action("terminate", [str(pid)])
+    outcome = await run_action(client, "terminate", [str(pid)])
     assert outcome.failed == [str(pid)] and "401" in outcome.stopped_by
     assert WRONG not in outcome.stopped_by and WRONG not in repr(client)
     assert auth_app.state.store.processes[pid]["status"] == "RUNNING"  # refused, not done
@@ -178,7 +180,7 @@ async def test_a_post_is_never_retried(quick, broken):
     client = quick(broken.app)
     path = "/api/process/bulkTerminate"
     before = broken.hits.get(path, 0)
-    outcome = await client.bulk_action("terminate", ["1", "2"])
+    outcome = await run_action(client, "terminate", ["1", "2"])
     assert broken.hits[path] == before + 1
     assert outcome.failed == ["1", "2"] and "shard rebalancing" in outcome.stopped_by
     before = broken.hits.get("/api/process/runAsync", 0)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from console.cli import common
+from console import connect
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
 from tests.cli.conftest import cli  # noqa: F401 - the same CliRunner fixture
@@ -35,16 +35,16 @@ def isolated_config(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch):
     """Keep the client's retry promise (the same number of tries) without its back-off pauses."""
-    import console.backend
+    import console.connect
 
-    real = console.backend.open_backend
+    real = console.connect.open_backend
 
     def quick(*args, **kwargs):
         backend = real(*args, **kwargs)
         backend.backoff = 0.001
         return backend
 
-    monkeypatch.setattr(console.backend, "open_backend", quick)
+    monkeypatch.setattr(console.connect, "open_backend", quick)
 
 
 def make_mock(spec: str | None, executions: int = 300, seed: int = 7) -> Any:
@@ -59,7 +59,7 @@ def faulty(monkeypatch):
 
     def make(spec: str | None, executions: int = 300) -> Any:
         app = make_mock(spec, executions)
-        monkeypatch.setattr(common, "shared_mock_app", app)
+        monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=app, **k: _app)
         return app
 
     return make

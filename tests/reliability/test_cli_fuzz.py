@@ -48,9 +48,9 @@ def argv(draw):
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(args=argv(), stdin=st.one_of(st.none(), ids, json_text))
 def test_random_command_lines_never_crash(args, stdin, cli, monkeypatch, tmp_path):
-    from console.cli import common
+    from console import connect
 
-    monkeypatch.setattr(common, "shared_mock_app", make_mock(None, executions=60))
+    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=make_mock(None, executions=60), **k: _app)
     monkeypatch.setenv("MESHDECK_CONFIG", str(tmp_path / "fuzz.toml"))
     run = cli(*args, input=stdin)
     assert run.exit_code in (0, 1, 2, 3), (args, run.exit_code, run.stderr)

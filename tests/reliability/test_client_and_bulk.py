@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from console import errors
-from console.client import UnmeshedClient
+from console.backends.unmeshed import UnmeshedClient
 from console.mock.app import create_app
-from console.services.actions import run_bulk
+from console.services.actions import run_action
 from tests.reliability.conftest import TOKEN, ids_with, make_mock
 
 
@@ -63,7 +63,7 @@ def test_post_is_never_sent_twice(spec):
 
     async def act():
         async with client(app) as c:
-            return await c.bulk_action("review", [pid])
+            return await run_action(c, "review", [pid])
 
     outcome = run(act())
     assert app.state.faults.seen(method="POST") == 1
@@ -128,9 +128,9 @@ def test_bulk_with_failures_mid_way_is_exact(seed):
 
     async def act():
         async with client(app, chunk_size=7) as c:
-            outcome = await run_bulk(c, "review", targets)
+            outcome = await run_action(c, "review", targets)
             # what a person does next: send again only what was not sent
-            again = await run_bulk(c, "review", outcome.not_sent) if outcome.not_sent else None
+            again = await run_action(c, "review", outcome.not_sent) if outcome.not_sent else None
             return outcome, again
 
     outcome, again = run(act())
@@ -158,7 +158,7 @@ def test_interrupted_between_chunks_reports_done_and_not_sent():
 
     async def act(outcome):
         async with client(app, chunk_size=10) as c:
-            await run_bulk(c, "review", targets, on_progress=stop_after_two, outcome=outcome)
+            await run_action(c, "review", targets, on_progress=stop_after_two, outcome=outcome)
 
     from console.outcomes import BulkOutcome
 
@@ -173,19 +173,19 @@ def test_interrupted_between_chunks_reports_done_and_not_sent():
 
 def test_cli_ctrl_c_between_chunks(faulty, cli, monkeypatch):
     """Ctrl-C during chunk 2: it finishes, chunk 3 is never sent, and the report says so."""
-    import console.backend
+    import console.connect
 
     app = faulty(None, executions=600)
     store = app.state.store
     targets = ids_with(store, "FAILED", 15)
-    real_open = console.backend.open_backend
+    real_open = console.connect.open_backend
 
     def small_chunks(*args, **kwargs):
         backend = real_open(*args, **kwargs)
         backend.chunk_size = 5
         return backend
 
-    monkeypatch.setattr(console.backend, "open_backend", small_chunks)
+    monkeypatch.setattr(console.connect, "open_backend", small_chunks)
     real = store._action
     calls = []
 

@@ -59,7 +59,7 @@ def test_token_never_in_any_output(extra, cli, faulty, monkeypatch, caplog, isol
 
 
 def test_client_repr_and_errors_hide_the_token():
-    from console.client import UnmeshedClient
+    from console.backends.unmeshed import UnmeshedClient
 
     c = UnmeshedClient("http://127.0.0.1", 9, "id", TOKEN)
     assert TOKEN not in repr(c) and TOKEN not in str(vars(c))
@@ -89,16 +89,16 @@ def test_mock_serve_binds_localhost_by_default(monkeypatch, cli):
 
 
 def _verify_used(monkeypatch, cli, *args):
-    import console.backend
+    import console.connect
 
     seen = {}
-    real = console.backend.open_backend
+    real = console.connect.open_backend
 
     def spy(*a, **kw):
         seen["verify"] = kw.get("verify", True)
         return real(*a, **kw)
 
-    monkeypatch.setattr(console.backend, "open_backend", spy)
+    monkeypatch.setattr(console.connect, "open_backend", spy)
     run = cli("--base-url", "https://127.0.0.1:9", "--timeout", "0.3", *args, "get", "1")
     return seen["verify"], run
 
@@ -116,10 +116,10 @@ def test_tls_verification_on_by_default_and_insecure_warns(monkeypatch, cli):
 def test_a_real_client_checks_certificates():
     import ssl
 
-    from console.client import UnmeshedClient
+    from console.backends.unmeshed import UnmeshedClient
 
     c = UnmeshedClient("https://127.0.0.1", None, "id", "t")
-    pool = c._http._transport._pool
+    pool = c.http._http._transport._pool
     assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
 
 

@@ -24,7 +24,7 @@ def tui_env(tmp_path, monkeypatch):
 
 
 def build(faults: str | None, read_only: bool = False, executions: int = 200):
-    from console.backend import open_backend
+    from console.connect import open_backend
     from console.mock.app import create_app
     from console.tui.app import MeshdeckApp
     from tests.tui.conftest import make_settings

@@ -76,7 +76,7 @@ def make_app(clock) -> Callable[..., Any]:
     def factory(*, executions: int = 300, seed: int = 7, read_only: bool = False,
                 banner: str | None = None, backend: Any = None, settings: Any = None,
                 theme: str | None = None):
-        from console.backend import open_backend
+        from console.connect import open_backend
         from console.mock.app import create_app
         from console.tui.app import MeshdeckApp
 

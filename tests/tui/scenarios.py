@@ -35,7 +35,7 @@ async def settle(pilot, rounds: int = 3) -> None:
 def build_app(*, executions: int = 300, seed: int = 7, read_only: bool = False,
               banner: str | None = None, clock: Any = None, theme: str | None = None):
     """A MeshdeckApp over an in-process seeded mock; the mock app is on ``app.mock_app``."""
-    from console.backend import open_backend
+    from console.connect import open_backend
     from console.config import load_settings
     from console.mock.app import create_app
     from console.tui.app import MeshdeckApp

@@ -112,7 +112,7 @@ async def test_select_all_matching_then_act_on_them(make_app, wait_idle):
         await pilot.press("v")
         await wait_idle(pilot)
         modal = app.screen
-        assert len(modal.items) == len(everything)
+        assert len(modal.selection.items) == len(everything)
         reviewable = {"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"}
         assert len(modal.apply) == sum(1 for p in everything if p["status"] in reviewable)
         await pilot.press("escape")

@@ -23,8 +23,8 @@ def test_confirm_modal(snap_compare, clock):
 
 
 def test_results_panel(snap_compare, clock):
-    """Per-id results of that resume: 2 done, 2 skipped with the reason; "Retry the 0 failed"
-    and "Copy failed ids" disabled because nothing failed."""
+    """Per-id results of that resume: 2 done, 2 skipped with the reason; "Nothing to retry"
+    and "Copy ids" disabled because nothing failed."""
     app = build_app(clock=clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=results_panel)
 

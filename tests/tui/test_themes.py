@@ -133,6 +133,9 @@ def test_cli_theme_option_reaches_the_tui(monkeypatch):
         return 0
 
     monkeypatch.setattr(tui_app, "run_tui", fake_run_tui)
+    from console.cli import common
+
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
     result = CliRunner().invoke(app, ["--mock", "--theme", "meshdeck-light"])
     assert result.exit_code == 0, result.output
     assert seen["theme"] == "meshdeck-light"

@@ -60,7 +60,7 @@ def test_curl_never_holds_the_token_and_computes_the_bearer_in_the_shell():
 @pytest.mark.skipif(subprocess.run(["sh", "-c", "command -v sha256sum"],
                                    capture_output=True).returncode != 0, reason="no sha256sum")
 def test_curl_header_expands_to_the_sdk_bearer():
-    from console.client import bearer_for
+    from console.backends.unmeshed import bearer_for
 
     line = as_curl(CallSpec("x"), "http://h", "cid")
     header = line.split(" -H ")[1].split(" -H ")[0]

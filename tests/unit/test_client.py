@@ -6,8 +6,11 @@ import json
 import httpx
 import pytest
 
+from console.services.actions import run_action
+
 from console import errors
-from console.client import UnmeshedClient, bearer_for, build_base
+from console.backends.http import build_base
+from console.backends.unmeshed import UnmeshedClient, bearer_for
 from console.outcomes import BulkOutcome
 from console.models import ProcessRequest, SearchQuery
 
@@ -152,7 +155,7 @@ async def test_bulk_actions_go_in_chunks_with_progress_and_per_id_results():
 
     progress = []
     async with make(handler, chunk_size=3) as client:
-        outcome = await client.bulk_action("terminate", list(range(1, 8)), reason="stuck",
+        outcome = await run_action(client, "terminate", list(range(1, 8)), reason="stuck",
                                            on_progress=lambda d, t: progress.append((d, t)))
     assert bodies == [[1, 2, 3], [4, 5, 6], [7]]
     assert progress == [(3, 7), (6, 7), (7, 7)]
@@ -172,7 +175,7 @@ async def test_bulk_stops_at_a_failed_chunk_and_reports_the_rest_as_not_sent():
                                          "details": [{"id": i, "error": None} for i in ids]})
 
     async with make(handler, chunk_size=2) as client:
-        outcome = await client.bulk_action("resume", ["1", "2", "3", "4", "5", "6"])
+        outcome = await run_action(client, "resume", ["1", "2", "3", "4", "5", "6"])
     assert len(calls) == 2
     assert outcome.succeeded == ["1", "2"]
     assert outcome.failed == ["3", "4"] and "db down" in outcome.details["3"].error
@@ -185,7 +188,7 @@ async def test_bulk_timeout_marks_the_chunk_unknown():
 
     outcome = BulkOutcome.start("review", ["1", "2", "3"])
     async with make(handler, chunk_size=2) as client:
-        await client.bulk_action("review", outcome.ids, outcome=outcome)
+        await run_action(client, "review", outcome.ids, outcome=outcome)
     assert outcome.unknown == ["1", "2"] and outcome.not_sent == ["3"]
     assert "may or may not" in outcome.stopped_by
 
@@ -218,7 +221,8 @@ def test_an_html_error_page_reads_as_its_title_and_text_once():
 
 
 async def test_a_rerun_without_an_answer_is_unknown_not_failed():
-    from console.services.actions import rerun_many
+    from console.services.action_specs import outcome_rows
+    from console.services.actions import run_action
 
     def handler(request):
         if request.url.params["processId"] == "2":
@@ -226,9 +230,11 @@ async def test_a_rerun_without_an_answer_is_unknown_not_failed():
         return httpx.Response(200, json={"processId": 99, "status": "RUNNING"})
 
     async with make(handler) as client:
-        results = await rerun_many(client, ["1", "2"])
-    assert [r.result for r in results] == ["done", "unknown"]
-    assert "may or may not" in results[1].error
+        outcome = await run_action(client, "rerun", ["1", "2"])
+    rows = outcome_rows(outcome)
+    assert [r.result for r in rows] == ["done", "unknown"]
+    assert rows[0].new_id == "99" and outcome.unknown == ["2"]
+    assert "may or may not" in rows[1].message
 
 
 async def test_an_api_mapping_get_is_never_retried():
@@ -253,7 +259,7 @@ async def test_a_gateway_502_or_504_on_a_post_is_an_unknown_outcome():
     async with make(handler, chunk_size=2) as client:
         with pytest.raises(errors.OutcomeUnknown, match="504 Gateway Time-out"):
             await client.rerun(5)
-        outcome = await client.bulk_action("terminate", ["1", "2", "3"])
+        outcome = await run_action(client, "terminate", ["1", "2", "3"])
     assert outcome.unknown == ["1", "2"] and outcome.not_sent == ["3"] and not outcome.failed
 
 

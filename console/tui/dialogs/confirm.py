@@ -1,9 +1,13 @@
 """The confirmation every destructive action goes through.
 
-Shows the action, how many executions, which of them it cannot apply to (by current status)
-which ids will be sent, and a reason field where the API takes one. Focus starts on the reason
-or on Cancel, and enter in an empty reason stays there, so stray enters never send anything.
-Returns ``Confirmed(reason)`` or None (cancel).
+Shows the action, how many executions, which of them it cannot apply to (by current status),
+which ids will be sent, and a reason field where the API takes one. Above 1,000 executions it
+shows the breakdown by process and status and the count must be typed. A confirmation that would
+change nothing says so and has no confirm button. The reason, the typed count and the buttons are
+docked at the bottom, so they stay visible at 80x24 while long lists scroll above them.
+
+Focus starts on the reason (or the count, or Cancel), and enter in an empty field stays there, so
+stray enters never send anything. Returns ``Confirmed(reason)`` or None (cancel).
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from console.services.actions import ACTION_VERBS, TAKES_REASON, PlanItem
+from console.services.action_specs import ACTIONS
+from console.services.actions import PlanItem
+from console.services.selection import Selection
 
 #: How many ids the modal lists by name, of those sent and of those skipped.
 SHOW_IDS = 8
-DONE = {"terminate": "terminated", "resume": "resumed", "review": "marked reviewed",
-        "rerun": "rerun"}
 
 
 @dataclass
@@ -35,47 +39,70 @@ def plural(count: int, word: str = "execution") -> str:
 
 
 class ConfirmAction(ModalScreen[Confirmed | None]):
-    """Ask before terminate / resume / review / rerun."""
+    """Ask before any action that changes executions."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without sending anything")]
 
-    def __init__(self, action: str, items: list[PlanItem]) -> None:
+    def __init__(self, selection: Selection) -> None:
         super().__init__()
-        self.action_name = action
-        self.items = items
-        self.apply = [i for i in items if i.applies]
-        self.skip = [i for i in items if not i.applies]
+        self.selection = selection
+        self.action_name = selection.action
+        self.words = ACTIONS[selection.action]
+        self.apply = [i for i in selection.items if i.applies]
+        self.skip = selection.skipped
 
     def compose(self) -> ComposeResult:
-        verb = ACTION_VERBS[self.action_name]
+        words = self.words
         with Vertical(id="dialog", classes=f"confirm -{self.action_name}"):
-            yield Label(f"{verb.capitalize()} {plural(len(self.items))}?", id="title")
-            yield Static(self._summary(), id="summary")
-            if self.apply:
-                yield Static(self._listing(self.apply), id="sent")
-            if self.skip:
-                yield Static(Text(f"{plural(len(self.skip))} cannot be "
-                                  f"{DONE[self.action_name]} by their current status and will be "
-                                  "skipped:"), id="skip-title")
-                with VerticalScroll(id="skipped"):
-                    yield Static(self._listing(self.skip))
-            if self.action_name in TAKES_REASON and self.apply:
-                yield Input(placeholder="reason (optional; sent with the request)", id="reason")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", variant="default")
-                yield Button(f"{verb.capitalize()} {plural(len(self.apply))}", id="confirm",
-                             variant="error", disabled=not self.apply)
+            yield Label(f"{words.verb.capitalize()} {plural(len(self.selection.items))}?",
+                        id="title")
+            with VerticalScroll(id="body"):
+                yield Static(self._summary(), id="summary")
+                if self.selection.huge:
+                    yield Static(self._breakdown(), id="breakdown")
+                elif self.apply:
+                    yield Static(self._listing(self.apply), id="sent")
+                if self.skip:
+                    yield Static(Text(f"{plural(len(self.skip))} cannot be {words.past} by their "
+                                      "current status and will be skipped:"), id="skip-title")
+                    yield Static(self._listing(self.skip), id="skipped")
+            with Vertical(id="answer"):
+                if words.takes_reason and self.apply:
+                    yield Input(placeholder="reason (optional; sent with the request)", id="reason")
+                if self.selection.huge:
+                    yield Input(placeholder=f"type {len(self.apply)} to confirm", id="count")
+                with Horizontal(id="buttons"):
+                    yield Button("Cancel" if self.apply else "Close", id="cancel",
+                                 variant="default")
+                    if self.apply:
+                        yield Button(f"{words.verb.capitalize()} {plural(len(self.apply))}",
+                                     id="confirm", variant="error",
+                                     disabled=self.selection.huge)
 
     def _summary(self) -> Text:
         text = Text()
         if not self.apply:
-            text.append(f"None of them can be {DONE[self.action_name]} by their current status: "
-                        "nothing to send.", style="bold")
+            text.append(f"None of them can be {self.words.past} by their current status: "
+                        "nothing will be sent.", style="bold")
             return text
+        if self.selection.capped:
+            text.append(f"More than {len(self.selection.items):,} executions match; only the "
+                        f"newest {len(self.selection.items):,} are selected. The rest will be "
+                        "left untouched.\n", style="bold $warning")
         text.append(f"{plural(len(self.apply))} will be sent:", style="bold")
-        if self.action_name == "rerun":
-            text.append("\nEach rerun starts a new execution with the same input.", style="dim")
+        if not self.words.idempotent:
+            text.append("\nEach one starts a new execution with the same input.", style="dim")
+        return text
+
+    def _breakdown(self) -> Text:
+        text = Text("By process and status:\n", style="bold")
+        rows = self.selection.breakdown()
+        for name, status, n in rows[:12]:
+            text.append(f"  {n:>7,}  {status:<11} {name}\n")
+        if len(rows) > 12:
+            text.append(f"  … and {len(rows) - 12:,} more groups\n", style="dim")
+        text.rstrip()
         return text
 
     @staticmethod
@@ -91,8 +118,11 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         return text
 
     def on_mount(self) -> None:
-        reasons = self.query("#reason")
-        (reasons.first() if reasons else self.query_one("#cancel")).focus()
+        for wanted in ("#reason", "#count", "#cancel"):
+            found = self.query(wanted)
+            if found:
+                found.first().focus()
+                return
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -101,17 +131,35 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         else:
             self.dismiss(None)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "count":
+            self.query_one("#confirm", Button).disabled = not self._count_ok()
+
+    def _count_ok(self) -> bool:
+        if not self.selection.huge:
+            return True
+        typed = self.query_one("#count", Input).value.replace(",", "").strip()
+        return typed == str(len(self.apply))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter after typing a reason goes to the button; enter in an empty field stays, so
-        two stray enters do not send."""
+        """Enter after typing goes to the next field or the button; enter in an empty field
+        stays, so two stray enters do not send."""
         event.stop()
-        if event.value.strip():
-            self.query_one("#confirm", Button).focus()
+        if event.input.id == "count" and not self._count_ok():
+            self.notify(f"type {len(self.apply)} to confirm", severity="warning", timeout=3)
+        elif event.value.strip():
+            counts = self.query("#count")
+            if event.input.id == "reason" and counts:
+                counts.first().focus()
+            else:
+                self.query_one("#confirm", Button).focus()
         else:
             self.notify("type a reason, or tab to the button to send without one",
                         severity="information", timeout=3)
 
     def _confirm(self) -> None:
+        if not self.apply or not self._count_ok():
+            return
         reasons = self.query("#reason")
         reason = reasons.first(Input).value.strip() if reasons else ""
         self.dismiss(Confirmed(reason or None))

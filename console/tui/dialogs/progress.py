@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 
-from console.services.actions import ACTION_VERBS
+from console.services.action_specs import ACTIONS
 from console.tui.dialogs.confirm import plural
 
 
@@ -21,7 +21,7 @@ class ProgressScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="progress"):
-            yield Label(f"Sending: {ACTION_VERBS[self.action_name]} "
+            yield Label(f"Sending: {ACTIONS[self.action_name].verb} "
                         f"{plural(self.total)}…", id="title")
             yield ProgressBar(total=max(1, self.total), show_eta=False, id="bar")
 

@@ -19,7 +19,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from console.client import build_base
 from console.errors import MeshdeckError
 from console.format import relative
 from console.services import api_calls
@@ -116,8 +115,7 @@ class ApiCallScreen(Screen):
 
     @property
     def history_key(self) -> str:
-        return api_calls.history_key(self.app.settings.profile,
-                                     getattr(self.app.backend, "base", None))
+        return api_calls.history_key(self.app.settings.profile, self.app.backend.base)
 
     def on_mount(self) -> None:
         try:
@@ -206,20 +204,10 @@ class ApiCallScreen(Screen):
         self.status(f"{call.method} {call.endpoint} ({call.call_type})…")
         view = self.query_one(JsonView)
         try:
-            if call.call_type == "STREAM":
-                items: list = []
-                async for item in backend.stream_api_mapping(
-                        call.endpoint, method=call.method, body=body,
-                        request_id=call.request_id or None,
-                        correlation_id=call.correlation_id or None):
-                    items.append(item)
-                    self.status(f"STREAM · {len(items)} item{'s' if len(items) > 1 else ''}…")
-                answer: object = items
-            else:
-                answer = await backend.call_api_mapping(
-                    call.endpoint, method=call.method, body=body,
-                    request_id=call.request_id or None,
-                    correlation_id=call.correlation_id or None, call_type=call.call_type)
+            answer = await api_calls.send(
+                backend, call.endpoint, method=call.method, body=body, call_type=call.call_type,
+                request_id=call.request_id or None, correlation_id=call.correlation_id or None,
+                on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"))
         except Exception as exc:  # 404, timeout, 5xx, unreachable: a notification, never a trace
             took = self.app.now_ms() - started
             code = getattr(exc, "status", None) if isinstance(exc, MeshdeckError) else None
@@ -282,8 +270,8 @@ class ApiCallScreen(Screen):
         call = self._ready_to_copy()
         if call is not None:
             settings = self.app.settings
-            base = build_base(settings.base_url, settings.port)
-            self.app.copy(api_calls.as_curl(call, base, self.app.backend.client_id),
+            self.app.copy(api_calls.as_curl(call, api_calls.server_base(settings),
+                                            settings.client_id),
                           "curl command (needs $UNMESHED_AUTH_TOKEN)")
 
     def action_copy_cli(self) -> None:

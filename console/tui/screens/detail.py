@@ -20,7 +20,6 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
 from console.errors import MeshdeckError
 from console.models import ProcessData
-from console.services.actions import applies
 from console.tui.screens.detail_parts import CopyCommandScreen, cli_lines, failure_line, summary
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import StepTree
@@ -142,12 +141,10 @@ class ExecutionDetailScreen(Screen):
         if action == "act":
             if self.app_read_only:
                 return False  # hidden and blocked
-            from console.backend import unsupported
-
-            if unsupported(self.app.backend, str(parameters[0])):
+            if self.app.backend.unsupported(str(parameters[0])):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
-            return True if applies(str(parameters[0]), status, self.app.backend) else None
+            return True if self.app.backend.applies(str(parameters[0]), status) else None
         return True
 
     @property
@@ -201,7 +198,7 @@ class ExecutionDetailScreen(Screen):
         return cli_lines(self.process_id, self.process.status if self.process else None,
                          step_id=step.id if step else None,
                          profile=getattr(self.app.settings, "profile", None),
-                         mock=bool(getattr(self.app, "mock", False)))
+                         mock=bool(getattr(self.app, "mock", False)), backend=self.app.backend)
 
     def action_copy_cli(self) -> None:
         def copy(line: str | None) -> None:

@@ -5,6 +5,8 @@ tested without running an app.
 
 from __future__ import annotations
 
+from typing import Any
+
 import shlex
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +22,6 @@ from textual.widgets.option_list import Option
 
 from console import format as fmt
 from console.models import ProcessData, extract_error
-from console.services.actions import applies
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ def _global_flags(profile: str | None, mock: bool) -> str:
 
 
 def cli_lines(process_id: str, status: str | None, *, step_id: int | None = None,
-              profile: str | None = None, mock: bool = False) -> list[CliLine]:
+              profile: str | None = None, mock: bool = False,
+              backend: Any = None) -> list[CliLine]:
     """The CLI lines equivalent to what this screen shows and can do, most useful first.
 
     Showing the execution comes first, then every action that applies to ``status`` (the
     destructive ones carry ``--yes``, as a script would run them), then the focused step.
     """
+    if backend is None:
+        from console.backends.unmeshed import UnmeshedClient as backend
     pid = shlex.quote(str(process_id))
     flags = _global_flags(profile, mock)
     lines = [CliLine(f"meshdeck get {pid} --steps{flags}", "show this execution and its steps")]
@@ -55,7 +59,7 @@ def cli_lines(process_id: str, status: str | None, *, step_id: int | None = None
         ("terminate", " --reason 'stopped from meshdeck' --yes", "terminate it"),
         ("review", " --reason 'reviewed' --yes", "mark it reviewed"),
     ):
-        if applies(action, status):
+        if backend.applies(action, status):
             lines.append(CliLine(f"meshdeck {action} {pid}{extra}{flags}", words))
     lines.append(CliLine(f"meshdeck rerun {pid}{flags}", "run it again with the same input"))
     if step_id is not None:

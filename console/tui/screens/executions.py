@@ -120,9 +120,7 @@ class ExecutionsScreen(Screen):
         if action == "act" and self.app.read_only:
             return False
         if action == "act" and parameters:
-            from console.backend import unsupported
-
-            if unsupported(self.app.backend, str(parameters[0])):
+            if self.app.backend.unsupported(str(parameters[0])):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
         return True
 

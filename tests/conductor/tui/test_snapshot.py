@@ -8,7 +8,7 @@ from tests.tui.scenarios import SIZE, executions_marked
 
 
 def build_conductor_app(clock):
-    from console.backend import open_backend
+    from console.connect import open_backend
     from console.config import load_settings
     from console.tui.app import MeshdeckApp
 
@@ -60,6 +60,6 @@ async def test_filter_failed_mark_two_resume_on_conductor(clock):
         await pilot.click("#confirm")
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
-        assert [(r.id, r.outcome) for r in app.screen.rows] == [(i, "done") for i in marked]
+        assert [(r.id, r.result) for r in app.screen.rows] == [(i, "done") for i in marked]
         for pid in marked:
             assert (await app.backend.get_process(pid)).status == "RUNNING"

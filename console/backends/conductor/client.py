@@ -2,8 +2,8 @@
 
 The wire contract is the official ``conductor-python`` 2.0.0 client's (``WorkflowResourceApi``,
 ``WorkflowBulkResourceApi``, ``MetadataResourceApi``); the mapping is written down in
-docs/backends.md. The transport (retrying GETs, never resending a POST or PUT, typed errors,
-the request hook) is ``UnmeshedClient``'s; only the paths and shapes differ.
+docs/backends.md. It holds one ``HttpTransport`` (retrying GETs, never resending a POST or PUT,
+typed errors, the request hook), as every backend does; only the paths and shapes are its own.
 
 Auth: Conductor OSS needs none. Orkes exchanges a key id and secret at ``POST /token`` for a
 token sent as ``X-Authorization``; the secret is kept as a ``SecretStr``, sent only to
@@ -15,7 +15,6 @@ official client.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -23,26 +22,35 @@ import httpx
 from pydantic import SecretStr
 
 from console import errors
-from console.client import (
-    CHECK_HINT,
-    ProgressHook,
-    UnmeshedClient,
-    build_base,
+from console.backends.base import Backend, ProcessId
+from console.backends.conductor import shapes
+from console.backends.http import HttpTransport, RequestHook, build_base
+from console.backends.responses import parse_json
+from console.models import (
+    ActionDetail,
+    ProcessData,
+    ProcessDefinition,
+    ProcessRequest,
+    SearchQuery,
+    StepData,
 )
-from console.conductor import shapes
-from console.outcomes import BulkOutcome
-from console.responses import parse_json
-from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, SearchQuery
 
-#: Why Conductor cannot do an action meshdeck offers on Unmeshed.
-UNSUPPORTED = {"review": "Conductor has no 'reviewed' state: terminate, retry (resume) or "
-                         "restart a failed workflow instead"}
-#: Which Conductor workflow statuses each action applies to.
-APPLIES_TO = {
+#: Conductor's workflow statuses, in facet order.
+STATUSES = ("RUNNING", "PAUSED", "COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED")
+#: Which Conductor workflow statuses each action applies to (None: any).
+APPLIES_TO: dict[str, frozenset[str] | None] = {
     "terminate": frozenset({"RUNNING", "PAUSED"}),
     "resume": frozenset({"PAUSED", "FAILED", "TIMED_OUT", "TERMINATED"}),
     "pause": frozenset({"RUNNING"}),
     "restart": frozenset({"COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"}),
+    "rerun": None,
+}
+#: Why Conductor cannot do an action meshdeck offers on Unmeshed.
+UNSUPPORTED = {
+    "review": "Conductor has no 'reviewed' state: terminate, retry (resume) or restart a failed "
+              "workflow instead",
+    "call": "API mappings are an Unmeshed feature; Conductor has none (start a workflow with "
+            "meshdeck run instead)",
 }
 #: action -> (method, bulk path); resume is split into resume (PAUSED) and retry (the rest).
 BULK = {"terminate": ("POST", "workflow/bulk/terminate"), "pause": ("PUT", "workflow/bulk/pause"),
@@ -59,18 +67,28 @@ def api_base(base_url: str, port: int | None) -> str:
     return base if urlparse(base).path.strip("/") else base + "/api"
 
 
-class ConductorClient(UnmeshedClient):
+class ConductorClient(Backend):
     """Async client for one Conductor (OSS or Orkes) server."""
 
-    kind = "conductor"
-    unsupported_actions = UNSUPPORTED
-    action_applies_to = APPLIES_TO
+    KIND = "conductor"
+    STATUSES = STATUSES
+    ACTIONS = APPLIES_TO
+    UNSUPPORTED = UNSUPPORTED
+    UNSUPPORTED_FILTERS = shapes.UNSUPPORTED_FILTERS
+    IMPLEMENTS_COUNT = True
+    NAMESPACE_LABEL = "owner app"
 
     def __init__(self, base_url: str = "http://localhost", port: int | None = 8080,
-                 key_id: str | None = None, key_secret: str | SecretStr | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(api_base(base_url, port), None, key_id or "", None, **kwargs)
-        self._http.headers.pop("Authorization", None)
+                 key_id: str | None = None, key_secret: str | SecretStr | None = None, *,
+                 timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None,
+                 verify: bool = True, retries: int = 3, backoff: float = 0.25,
+                 chunk_size: int = 500, concurrency: int = 4,
+                 on_request: RequestHook | None = None) -> None:
+        self.chunk_size = max(1, chunk_size)
+        self.concurrency = max(1, concurrency)
+        self.http = HttpTransport(api_base(base_url, port), timeout=timeout, transport=transport,
+                                  verify=verify, retries=retries, backoff=backoff,
+                                  concurrency=self.concurrency, on_request=on_request)
         if isinstance(key_secret, str):
             key_secret = SecretStr(key_secret) if key_secret else None
         self._key_id = key_id or None
@@ -78,8 +96,36 @@ class ConductorClient(UnmeshedClient):
         self._logged_in = False
         self._login_lock = asyncio.Lock()
 
+    @classmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None = None,
+                      port: int | None = None, **transport: Any) -> ConductorClient:
+        return cls(base_url or settings.base_url, port if base_url else settings.port,
+                   settings.key_id, settings.key_secret, timeout=settings.timeout, **transport)
+
     def __repr__(self) -> str:
         return f"ConductorClient(base={self.base!r}, key_id={self._key_id!r})"
+
+    @property
+    def base(self) -> str:
+        return self.http.base
+
+    @property
+    def timeout(self) -> float:
+        return self.http.timeout
+
+    @classmethod
+    def check_id(cls, value: Any) -> ProcessId:
+        return _id(value)
+
+    @classmethod
+    def plan_note(cls, action: str, status: str) -> str | None:
+        if action == "resume":
+            return ("would resume (it is PAUSED)" if status == "PAUSED"
+                    else "would retry from the failed task")
+        return None
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
 
     # ---- auth ------------------------------------------------------------------------------
 
@@ -88,9 +134,8 @@ class ConductorClient(UnmeshedClient):
             if self._logged_in:
                 return
             body = {"keyId": self._key_id, "keySecret": self._secret.get_secret_value()}
-            try:  # straight to the transport: this client's _request would wait for this login
-                response = await UnmeshedClient._request(self, "POST", "token", json_body=body)
-                answer = parse_json(response)
+            try:
+                answer = parse_json(await self.http.request("POST", "token", json_body=body))
             except errors.NotFound:
                 self._secret = None  # an open server (Conductor OSS): no token needed
                 return
@@ -104,14 +149,16 @@ class ConductorClient(UnmeshedClient):
             if not token:
                 raise errors.BadResponse(f"{self.base}/token answered without a token",
                                          url=f"{self.base}/token")
-            self._http.headers["X-Authorization"] = str(token)
+            self.http.headers["X-Authorization"] = str(token)
             self._logged_in = True
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request with Orkes auth: log in first when a key is set; on a 401 (nothing was
+        done) get one new token and send once more."""
         if self._secret is not None and not self._logged_in:
             await self._login()
         try:
-            return await super()._request(method, path, **kwargs)
+            return await self.http.request(method, path, **kwargs)
         except errors.Unauthorized as exc:
             if self._secret is None:
                 said = str(exc).split(" (check", 1)[0]
@@ -121,11 +168,14 @@ class ConductorClient(UnmeshedClient):
                     url=exc.url, status=exc.status) from None
             self._logged_in = False  # expired or revoked: one new token, then once more
             await self._login()
-            return await super()._request(method, path, **kwargs)
+            return await self.http.request(method, path, **kwargs)
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return parse_json(await self._request(method, path, **kwargs))
 
     # ---- processes -------------------------------------------------------------------------
 
-    async def get_process(self, process_id: int | str, include_steps: bool = False) -> ProcessData:
+    async def get_process(self, process_id: ProcessId, include_steps: bool = False) -> ProcessData:
         return await self._workflow(_id(process_id), include_steps, SUB_WORKFLOW_DEPTH)
 
     async def _workflow(self, wid: str, include_steps: bool, depth: int) -> ProcessData:
@@ -156,7 +206,7 @@ class ConductorClient(UnmeshedClient):
         nested = await asyncio.gather(*(one(s) for s in subs))
         return [s for group in nested for s in group]
 
-    async def get_step(self, step_id: int | str) -> shapes.ConductorStep:
+    async def get_step(self, step_id: str) -> StepData:
         data = await self._json("GET", f"tasks/{_id(step_id)}")
         return shapes.steps([data])[0]
 
@@ -193,11 +243,11 @@ class ConductorClient(UnmeshedClient):
         if timeout is not None:
             params["waitForSeconds"] = int(timeout)
         data = await self._json("POST", f"workflow/execute/{name}/{version}", params=params,
-                                json_body=body, timeout=(timeout or self.timeout) + 5)
+                                json_body=body, timeout=(timeout or self.http.timeout) + 5)
         steps = shapes.steps(data.get("tasks") or []) if isinstance(data, dict) else []
         return shapes.process({"workflowType": name, "version": version, **(data or {})}, steps)
 
-    async def rerun(self, process_id: int | str, version: int | None = None) -> ProcessData:
+    async def rerun(self, process_id: ProcessId, version: int | None = None) -> ProcessData:
         """Conductor reruns the SAME workflow id from the start (its definition version stays)."""
         if version is not None:
             raise errors.BadRequest("Conductor reruns a workflow with its own definition version; "
@@ -209,57 +259,30 @@ class ConductorClient(UnmeshedClient):
 
     # ---- bulk actions ----------------------------------------------------------------------
 
-    async def bulk_action(self, action: str, ids: Sequence[int | str], *, reason: str | None = None,
-                          on_progress: ProgressHook | None = None,
-                          outcome: BulkOutcome | None = None) -> BulkOutcome:
-        """terminate, pause, resume or restart ``ids`` in chunks; never resent.
-
-        ``resume`` means carry on: a PAUSED workflow is resumed (``bulk/resume``) and the ids
-        that call refuses (not paused) are retried from their failed task (``bulk/retry``)."""
+    async def send_chunk(self, action: str, ids: list[ProcessId], reason: str | None,
+                         settled: dict[ProcessId, ActionDetail]) -> None:
+        """One bulk call per chunk. ``resume`` means carry on: a PAUSED workflow is resumed
+        (``bulk/resume``) and the ids that call refuses (not paused) are then retried from their
+        failed task (``bulk/retry``); the resumed ones are settled before the retry is sent."""
         if action not in BULK or action == "retry":
-            raise errors.BadRequest(self.unsupported_actions.get(action)
-                                    or f"unknown bulk action {action!r}")
-        outcome = outcome or BulkOutcome.start(action, ids)
-        total = len(outcome.ids)
-        for start in range(0, total, self.chunk_size):
-            chunk = outcome.ids[start:start + self.chunk_size]
-            outcome.unknown, outcome.not_sent = chunk, outcome.ids[start + len(chunk):]
-            try:
-                details = await self._chunk(action, chunk, reason)
-                if action == "resume":
-                    refused = [i for i in chunk if not details[i].ok]
-                    # The resumed ones are settled now, whatever the retry call does next.
-                    outcome.details.update({i: details[i] for i in chunk if i not in refused})
-                    outcome.unknown = refused
-                    if refused:
-                        retried = await self._chunk("retry", refused, None)
-                        for pid in refused:
-                            if retried[pid].ok:
-                                details[pid] = retried[pid]
-                            else:
-                                details[pid] = ActionDetail(id=pid, error=(
-                                    f"resume: {details[pid].error}; retry: {retried[pid].error}"))
-            except errors.MeshdeckError as exc:
-                outcome.stopped_by = str(exc)
-                if isinstance(exc, errors.OutcomeUnknown) or (
-                        isinstance(exc, errors.BadResponse) and 200 <= (exc.status or 0) < 300):
-                    if not isinstance(exc, errors.OutcomeUnknown):
-                        outcome.stopped_by = (f"{exc}; the server accepted the request, so these "
-                                              f"ids may or may not have changed ({CHECK_HINT})")
-                    return outcome
-                outcome.unknown = []
-                for pid in chunk:
-                    outcome.details.setdefault(pid, ActionDetail(id=pid, error=str(exc)))
-                return outcome
-            outcome.details.update(details)
-            outcome.unknown = []
-            if on_progress is not None:
-                on_progress(start + len(chunk), total)
-        outcome.not_sent = []
-        return outcome
+            raise errors.BadRequest(self.unsupported(action) or f"no bulk call for {action!r}")
+        details = await self._chunk(action, ids, reason)
+        if action != "resume":
+            settled.update(details)
+            return
+        refused = [i for i in ids if i in details and not details[i].ok]
+        settled.update({i: d for i, d in details.items() if i not in refused})
+        if not refused:
+            return
+        retried = await self._chunk("retry", refused, None)
+        for pid, detail in retried.items():
+            settled[pid] = detail if detail.ok else ActionDetail(
+                id=pid, error=f"resume: {details[pid].error}; retry: {detail.error}")
 
     async def _chunk(self, action: str, chunk: list[str], reason: str | None
                      ) -> dict[str, ActionDetail]:
+        """One bulk call: a detail per id the answer mentions (an id it leaves out is left out
+        here too: its outcome is unknown)."""
         method, path = BULK[action]
         params = {"reason": reason} if reason and action == "terminate" else None
         data = await self._json(method, path, params=params, json_body=chunk)
@@ -273,8 +296,6 @@ class ConductorClient(UnmeshedClient):
                 out[pid] = ActionDetail(id=pid, message=failed[pid], error=failed[pid] or "failed")
             elif pid in ok:
                 out[pid] = ActionDetail(id=pid, message=DONE[action])
-            else:
-                out[pid] = ActionDetail(id=pid, error="the server did not report on this id")
         return out
 
     # ---- definitions -----------------------------------------------------------------------
@@ -300,16 +321,6 @@ class ConductorClient(UnmeshedClient):
 
     async def namespaces(self) -> list[str]:
         return sorted({d.namespace or "default" for d in await self.list_definitions()})
-
-    # ---- Unmeshed-only features --------------------------------------------------------------
-
-    async def call_api_mapping(self, endpoint: str, **kwargs: Any) -> Any:
-        raise errors.BadRequest("API mappings are an Unmeshed feature; Conductor has none "
-                                "(start a workflow with meshdeck run instead)")
-
-    async def stream_api_mapping(self, endpoint: str, **kwargs: Any) -> AsyncIterator[Any]:
-        raise errors.BadRequest("API mappings are an Unmeshed feature; Conductor has none")
-        yield  # pragma: no cover - makes this an async generator
 
 
 def _id(value: int | str) -> str:

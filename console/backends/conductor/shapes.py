@@ -1,7 +1,7 @@
 """Conductor's JSON shapes translated into meshdeck's models (see docs/backends.md).
 
-Conductor ids are text (UUIDs), so the models here are ``ProcessData`` / ``StepData`` with text
-ids; everything else reads and shows them like any other process or step.
+Conductor ids are text (UUIDs); ``ProcessData`` / ``StepData`` keep ids in their wire type, so
+everything else reads and shows them like any other process or step.
 
 Statuses: a workflow keeps Conductor's status (RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED,
 PAUSED). A task's status is put in meshdeck's step words (IN_PROGRESS -> RUNNING, CANCELED ->
@@ -15,8 +15,6 @@ import json
 import re
 from datetime import datetime
 from typing import Any
-
-from pydantic import Field
 
 from console import errors
 from console.models import (
@@ -32,19 +30,15 @@ TASK_STATUS = {"IN_PROGRESS": "RUNNING", "CANCELED": "CANCELLED",
                "FAILED_WITH_TERMINAL_ERROR": "FAILED", "COMPLETED_WITH_ERRORS": "COMPLETED"}
 #: meshdeck statuses asked for in a search -> Conductor's (REVIEWED has none).
 SEARCH_STATUS = {"CANCELLED": "TERMINATED"}
+#: SearchQuery fields Conductor's search cannot express -> what to say.
+UNSUPPORTED_FILTERS = {
+    "namespace": "namespace (Conductor has none)",
+    "trigger_types": "trigger type", "process_types": "process type",
+    "step_names": "step name", "step_refs": "step ref", "request_ids": "request id",
+    "tags": "tag",
+}
 _ITERATION = re.compile(r"__\d+$")
 _PLAIN = re.compile(r"^[A-Za-z0-9_.:-]+$")
-
-
-class ConductorStep(StepData):
-    id: str | None = None
-    process_id: str | None = None
-    parent_id: str | None = None
-
-
-class ConductorProcess(ProcessData):
-    process_id: str | None = None
-    step_records: list[ConductorStep] | None = Field(default_factory=list)
 
 
 def epoch_ms(value: Any) -> int | None:
@@ -78,13 +72,13 @@ def _with_reason(output: Any, reason: str | None) -> Any:
     return {"error": reason, **output} if isinstance(output, dict) else {"error": reason}
 
 
-def process(data: dict[str, Any], steps: list[ConductorStep] | None = None) -> ConductorProcess:
+def process(data: dict[str, Any], steps: list[StepData] | None = None) -> ProcessData:
     """A Workflow, WorkflowRun or WorkflowSummary as a process."""
     status = data.get("status")
     ended = epoch_ms(data.get("endTime"))
     out = _with_reason(_maybe_json(data.get("output")), data.get("reasonForIncompletion")
                        if status in ("FAILED", "TIMED_OUT", "TERMINATED") else None)
-    return ConductorProcess.model_validate({
+    return ProcessData.model_validate({
         "processId": data.get("workflowId"),
         "name": data.get("workflowName") or data.get("workflowType"),
         "version": data.get("workflowVersion") or data.get("version"),
@@ -115,7 +109,7 @@ def _child_refs(wt: dict[str, Any]) -> list[str]:
     return [k.get("taskReferenceName") for k in kids if isinstance(k, dict)]
 
 
-def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[ConductorStep]:
+def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[StepData]:
     """Tasks as steps: retried attempts folded into the last one's ``executionList``, and each
     task under its container (``parentTaskId``, else the container's ``workflowTask``)."""
     tasks = [t for t in tasks if isinstance(t, dict)]
@@ -137,7 +131,7 @@ def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[Con
             parent = parent_id
         status = t.get("status")
         tries = attempts[ref or t.get("taskId") or ""]
-        out.append(ConductorStep.model_validate({
+        out.append(StepData.model_validate({
             "id": t.get("taskId"), "processId": t.get("workflowInstanceId"), "ref": ref,
             "parentId": parent, "parentRef": ref_of.get(parent),
             "name": t.get("taskDefName") or (t.get("workflowTask") or {}).get("name") or ref,
@@ -207,13 +201,10 @@ def _in(field: str, values: list[str]) -> str:
 def search_params(query: SearchQuery) -> dict[str, Any]:
     """``GET /workflow/search`` parameters for a meshdeck SearchQuery; a filter Conductor's search
     cannot express is refused (BadRequest) rather than silently dropped."""
-    cannot = [label for label, value in (
-        ("trigger type", query.trigger_types), ("process type", query.process_types),
-        ("step name", query.step_names), ("step ref", query.step_refs),
-        ("request id", query.request_ids), ("tag", query.tags)) if value]
+    cannot = [why for name, why in UNSUPPORTED_FILTERS.items() if getattr(query, name)]
     if cannot:
-        raise errors.BadRequest(f"the conductor backend cannot search by {', '.join(cannot)}: "
-                                "use name, status, correlation id, process id, time or text")
+        raise errors.BadRequest("the conductor backend cannot search by " + "; ".join(cannot)
+                                + " (use name, status, correlation id, process id, time or text)")
     if "REVIEWED" in query.statuses:
         raise errors.BadRequest("Conductor has no REVIEWED status (use RUNNING, COMPLETED, "
                                 "FAILED, TIMED_OUT, TERMINATED or PAUSED)")

@@ -1,0 +1,224 @@
+"""The backend contract: what the services, the CLI and the TUI may ask of a server.
+
+A backend is an abstract ``Backend``: the abstract methods are what every backend must answer;
+the optional features are plain methods that raise ``Unsupported`` by default, each with a
+class-level flag saying whether the backend implements it (harlequin's adapter contract is the
+model). Callers read the flags, never ``getattr``. Ids are text everywhere above the backend
+(``ProcessId``); a backend turns them into its wire form.
+
+Every method raises a ``console.errors.MeshdeckError`` subclass on failure, one line for a
+person: ``NotFound``, ``Unauthorized``, ``BadRequest``, ``ServerError``, ``Unreachable``,
+``BadResponse`` (a 2xx that is not what the contract promises), ``OutcomeUnknown`` (a
+non-idempotent request whose answer never came: never resent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, ClassVar
+
+from console import errors
+from console.models import (
+    ActionDetail,
+    ProcessData,
+    ProcessDefinition,
+    ProcessRequest,
+    SearchQuery,
+    StepData,
+)
+from console.outcomes import Fetched
+
+#: Process ids as every layer above a backend holds them: text (Unmeshed's are digits,
+#: Conductor's are UUIDs). Models keep the wire's own type.
+ProcessId = str
+
+
+class Unsupported(errors.BadRequest):
+    """The backend has no such feature (the message says what to do instead)."""
+
+
+class Backend(ABC):
+    """One orchestration server. Subclasses hold an ``HttpTransport``; none inherits another."""
+
+    #: The registry name of this kind of backend (``console.backends.registry``).
+    KIND: ClassVar[str]
+    #: Process statuses this server uses, in the order the status facets show them.
+    STATUSES: ClassVar[tuple[str, ...]]
+    #: The actions this backend offers -> the statuses each applies to (None: any status).
+    #: Names are ``console.services.action_specs.ACTIONS`` keys.
+    ACTIONS: ClassVar[Mapping[str, frozenset[str] | None]]
+    #: Why an action meshdeck knows is not offered here (one line, with what to do instead).
+    UNSUPPORTED: ClassVar[Mapping[str, str]] = {}
+    #: Search filters this backend cannot honour -> why (``SearchQuery`` field names).
+    UNSUPPORTED_FILTERS: ClassVar[Mapping[str, str]] = {}
+    #: ``count()`` gives an exact number of matches.
+    IMPLEMENTS_COUNT: ClassVar[bool] = False
+    #: ``call_api_mapping()`` and ``stream_api_mapping()`` work.
+    IMPLEMENTS_API_MAPPINGS: ClassVar[bool] = False
+    #: ``rerun()`` accepts a definition ``version``.
+    IMPLEMENTS_RERUN_VERSION: ClassVar[bool] = False
+    #: What a person calls a namespace on this server (shown as a column and a filter label).
+    NAMESPACE_LABEL: ClassVar[str] = "namespace"
+
+    #: Ids sent per bulk request, and requests in flight for a multi-get.
+    chunk_size: int = 500
+    concurrency: int = 4
+
+    @classmethod
+    @abstractmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None = None,
+                      port: int | None = None, **transport: Any) -> Backend:
+        """A client for ``settings`` (a ``console.config.Settings``); ``base_url``/``port``
+        replace the settings' (the embedded mock); ``transport`` holds the HttpTransport's
+        keyword arguments (``transport``, ``verify``, ``on_request``)."""
+
+    # ---- identity --------------------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def base(self) -> str:
+        """The server's base URL as requests go to it (no credentials in it)."""
+
+    @classmethod
+    @abstractmethod
+    def check_id(cls, value: Any) -> ProcessId:
+        """``value`` as an id of this server, or ``BadRequest`` naming it. Callers check what a
+        person typed before anything is sent (``get abc`` on a server whose ids are numbers);
+        the request methods themselves only refuse what cannot go into a URL path."""
+
+    @classmethod
+    def unsupported(cls, action: str) -> str | None:
+        """Why this backend cannot do ``action`` (one line), or None when it can."""
+        if action in cls.ACTIONS:
+            return None
+        return cls.UNSUPPORTED.get(action) or f"the {cls.KIND} backend has no {action!r} action"
+
+    @classmethod
+    def unsupported_filters(cls, query: SearchQuery) -> list[str]:
+        """One line per filter of ``query`` this backend cannot honour (empty: all fine)."""
+        return [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
+
+    @classmethod
+    def applies(cls, action: str, status: str | None) -> bool:
+        """Whether ``action`` can be sent for a process in ``status`` (unknown status: no)."""
+        if status is None or action not in cls.ACTIONS:
+            return False
+        wanted = cls.ACTIONS[action]
+        return wanted is None or status in wanted
+
+    @classmethod
+    def plan_note(cls, action: str, status: str) -> str | None:
+        """What ``action`` will do to a process in ``status`` where this backend does something
+        more particular than the action's name says (None: the action's own words)."""
+        return None
+
+    # ---- life cycle ------------------------------------------------------------------------
+
+    @abstractmethod
+    async def aclose(self) -> None:
+        """Close the connections. Never raises for a connection already gone."""
+
+    async def __aenter__(self) -> Backend:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ---- processes -------------------------------------------------------------------------
+
+    @abstractmethod
+    async def get_process(self, process_id: ProcessId, include_steps: bool = False) -> ProcessData:
+        """One process; with ``include_steps`` its ``step_records`` too. ``NotFound`` if none."""
+
+    @abstractmethod
+    async def get_step(self, step_id: str) -> StepData:
+        """One step with its attempts. ``NotFound`` if none."""
+
+    @abstractmethod
+    async def search(self, query: SearchQuery) -> list[ProcessData]:
+        """One page of matches (``query.limit`` at ``query.offset``), newest first, without
+        steps. ``BadRequest`` for a filter this backend cannot honour (see
+        ``UNSUPPORTED_FILTERS``): a filter is never dropped silently."""
+
+    async def count(self, query: SearchQuery) -> int | None:
+        """The exact number of matches of ``query`` (see ``IMPLEMENTS_COUNT``); None when the
+        server did not say. ``Unsupported`` when the backend has no count."""
+        raise Unsupported(f"the {self.KIND} backend has no count of matches")
+
+    @abstractmethod
+    async def run_async(self, request: ProcessRequest) -> ProcessData:
+        """Start a process and answer at once with it (usually RUNNING). Never resent."""
+
+    @abstractmethod
+    async def run_sync(self, request: ProcessRequest, timeout: float | None = None) -> ProcessData:
+        """Start a process and wait (up to ``timeout`` s) for it to end. Never resent."""
+
+    @abstractmethod
+    async def rerun(self, process_id: ProcessId, version: int | None = None) -> ProcessData:
+        """Start ``process_id`` again from the beginning; the answer is the process that runs
+        (a new one on Unmeshed). ``version`` only where ``IMPLEMENTS_RERUN_VERSION``. Never
+        resent: a lost answer is ``OutcomeUnknown``."""
+
+    async def get_many(self, ids: Iterable[ProcessId], include_steps: bool = False
+                       ) -> list[Fetched]:
+        """Many processes at once (at most ``concurrency`` in flight), in input order; each id's
+        error is kept beside it instead of stopping the others."""
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(pid: str) -> Fetched:
+            async with gate:
+                try:
+                    return Fetched(pid, await self.get_process(pid, include_steps))
+                except errors.MeshdeckError as exc:
+                    return Fetched(pid, error=exc)
+
+        return list(await asyncio.gather(*(one(str(i)) for i in ids)))
+
+    # ---- bulk actions ----------------------------------------------------------------------
+
+    @abstractmethod
+    async def send_chunk(self, action: str, ids: list[ProcessId], reason: str | None,
+                         settled: dict[ProcessId, ActionDetail]) -> None:
+        """Send ``action`` for one chunk of ``ids`` (one request where the server has a bulk
+        call); never resent. Write each id's result into ``settled`` as soon as it is known
+        (an id left out: the server did not say). Raise on a request that failed; ids already
+        in ``settled`` keep their result (the engine in ``console.services.actions`` does the
+        chunking and the done / failed / unknown / not sent bookkeeping)."""
+
+    # ---- API mappings (optional) -------------------------------------------------------------
+
+    async def call_api_mapping(self, endpoint: str, *, method: str = "GET", body: Any = None,
+                               request_id: str | None = None, correlation_id: str | None = None,
+                               call_type: str = "ASYNC") -> Any:
+        """Call an API mapping (see ``IMPLEMENTS_API_MAPPINGS``); any JSON answer. Never resent,
+        even a GET: it starts a process."""
+        raise Unsupported(self.UNSUPPORTED.get("call") or f"the {self.KIND} backend has no "
+                          "API mappings")
+
+    def stream_api_mapping(self, endpoint: str, *, method: str = "GET", body: Any = None,
+                           request_id: str | None = None, correlation_id: str | None = None
+                           ) -> AsyncIterator[Any]:
+        """A STREAM call: each JSON line as it arrives (steps, then the process)."""
+        raise Unsupported(self.UNSUPPORTED.get("call") or f"the {self.KIND} backend has no "
+                          "API mappings")
+
+    # ---- definitions -------------------------------------------------------------------------
+
+    @abstractmethod
+    async def list_definitions(self) -> list[ProcessDefinition]:
+        """Every process definition the server lists."""
+
+    @abstractmethod
+    async def get_definition(self, namespace: str, name: str, version: int | None = None
+                             ) -> ProcessDefinition:
+        """One definition (the latest version unless ``version``). ``NotFound`` if none."""
+
+    @abstractmethod
+    async def definition_versions(self, namespace: str, name: str) -> list[int]:
+        """The versions of a definition, ascending. ``NotFound`` if none."""
+
+    @abstractmethod
+    async def namespaces(self) -> list[str]:
+        """The namespaces (or what stands in for them) the server knows."""

@@ -1,0 +1,1 @@
+"""The Conductor (OSS or Orkes) backend: its client and the translation of its JSON shapes."""

@@ -1,0 +1,219 @@
+"""The parts of an action command that talk to the person: the dry-run plan, the confirmation
+(with the breakdown and a typed count for huge actions), sending with progress and Ctrl-C, and
+the per-id results with the exit code."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+import typer
+
+from console.cli import common
+from console.cli.common import CliProblem, ExitCode, err, run_with_backend
+from console.outcomes import BulkOutcome
+from console.services.action_specs import ACTIONS, DONE, FAILED, NOT_SENT, UNKNOWN, outcome_rows
+from console.services.selection import Selection
+
+
+def nothing(fmt: str, message: str) -> None:
+    """Nothing selected: say so on stderr; ``-o json`` still writes a (empty) document."""
+    if fmt == "json":
+        from console.cli.output import write_json
+
+        write_json([])
+    err(message)
+
+
+def dry_run(selection: Selection, fmt: str) -> None:
+    """Per id: current status, whether the action applies, what would happen. Sends nothing."""
+    from console.cli.output import Column, RowWriter, status_text
+    from console.services.actions import plan
+
+    items = selection.items
+    if not selection.by_query:  # ids given by hand: look up each one's status now
+        async def body(backend):
+            return await plan(backend, selection.action, [i.id for i in items])
+
+        items = run_with_backend(body)
+    cols = [Column("id", "ID", lambda i: i.id, style="bold"),
+            Column("status", "STATUS", lambda i: i.status, cell=lambda i: status_text(i.status)),
+            Column("applies", "APPLIES", lambda i: i.applies, cell=lambda i: "yes" if i.applies else "no"),
+            Column("note", "WHAT WOULD HAPPEN", lambda i: i.note)]
+    writer = RowWriter(fmt, cols, id_of=lambda i: i.id if i.applies else None)
+    writer.write([i for i in items if fmt != "ids" or i.applies])
+    writer.close()
+    n = sum(1 for i in items if i.applies)
+    err(f"dry run: {n} of {len(items)} would change; nothing was sent" + _cap_note(selection))
+
+
+def _cap_note(selection: Selection) -> str:
+    if not selection.capped:
+        return ""
+    return (f" (more than {len(selection.items):,} executions match: the rest are beyond --max "
+            "and would be left untouched)")
+
+
+def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> None:
+    """Ask before acting unless ``--yes``; refuse (exit 2) when nobody can answer. Above 1,000
+    executions the breakdown by process and status is shown and the count must be typed."""
+    words = ACTIONS[selection.action]
+    count = len(selection.to_send)
+    noun = f"{count:,} execution{'s' if count != 1 else ''}"
+    if selection.capped:
+        err(f"more than {count:,} executions match; --max {selection.limit} selects the newest "
+            f"{count:,}: the rest will be left untouched")
+    if yes:
+        return
+    if used_stdin:
+        raise CliProblem(f"ids came from stdin, so meshdeck cannot ask before it acts: pass --yes "
+                         f"to {words.verb} {count} execution(s)")
+    if not common.interactive():
+        raise CliProblem(f"not a terminal, so meshdeck cannot ask before it acts: pass --yes to "
+                         f"{words.verb} {count} execution(s)")
+    extra = " (a new process each)" if not words.idempotent else ""
+    if selection.skipped:
+        err(f"{len(selection.skipped):,} of the selected cannot be {words.past} and will not be sent")
+    if not selection.huge:
+        if not typer.confirm(f"{words.verb} {noun}{extra}?", default=False, err=True):
+            raise CliProblem("not confirmed; nothing was sent")
+        return
+    err(f"{words.verb} {noun}{extra}; by process and status:")
+    for name, status, n in selection.breakdown()[:15]:
+        err(f"  {n:>7,}  {status:<11} {name}")
+    typed = typer.prompt(f"type {count} to {words.verb} them all", default="", err=True,
+                         show_default=False)
+    if typed.strip().replace(",", "") != str(count):
+        raise CliProblem("the count typed did not match; nothing was sent")
+
+
+class _Stop:
+    """First Ctrl-C: stop before the next chunk; second: stop at once."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        err("stopping after the current chunk (Ctrl-C again to stop at once)")
+
+
+def send(action: str, targets: list[str], reason: str | None,
+         version: int | None) -> tuple[BulkOutcome, bool]:
+    """Send through the one engine with a progress bar on a terminal; the outcome is complete
+    even when interrupted (ids never sent are "not sent", ids in flight "unknown")."""
+    from console.cli.common import stderr_is_tty
+    from console.services.actions import run_action, unique_ids
+
+    outcome = BulkOutcome.start(action, unique_ids(targets))
+    stop = _Stop()
+
+    async def body(backend):
+        progress = None
+        if stderr_is_tty() and len(targets) > min(backend.chunk_size, 20):
+            from rich.progress import Progress
+
+            from console.cli.output import console
+
+            progress = Progress(console=console(stderr=True), transient=True)
+            task = progress.add_task(ACTIONS[action].verb, total=len(targets))
+            progress.start()
+
+        def on_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress.update(task, completed=done)
+
+        try:
+            await run_action(backend, action, targets, reason=reason, version=version,
+                             on_progress=on_progress, stop=lambda: stop.asked, outcome=outcome)
+        finally:
+            if progress is not None:
+                progress.stop()
+
+    previous = _install(stop)
+    interrupted = False
+    try:
+        run_with_backend(body)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        _restore(previous)
+    return outcome, interrupted or stop.asked
+
+
+def _install(handler: Any) -> Any:
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: Ctrl-C keeps its default behaviour
+        return None
+
+
+def _restore(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+
+
+def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
+           selection: Selection | None = None) -> None:
+    """Per-id results on stdout; a summary line on stderr; the exit code."""
+    from console.cli.output import Column, RowWriter
+
+    words = ACTIONS[outcome.action]
+    rows = outcome_rows(outcome)
+    cols = [Column("id", "ID", lambda r: r.id, style="bold"),
+            Column("result", "RESULT", lambda r: r.result, cell=_result_cell)]
+    if not words.idempotent:
+        cols += [Column("new", "NEW PROCESS", lambda r: r.new_id),
+                 Column("status", "STATUS", lambda r: r.new_status)]
+    cols.append(Column("message", "MESSAGE", lambda r: r.message))
+    writer = RowWriter(fmt, cols, full=lambda r: _record(r, words.idempotent),
+                       id_of=lambda r: r.new_id or r.id)
+    writer.write([r for r in rows if fmt != "ids" or r.result == DONE])
+    writer.close()
+    counts = {kind: sum(1 for r in rows if r.result == kind)
+              for kind in (DONE, FAILED, UNKNOWN, NOT_SENT)}
+    parts = [f"{outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
+    parts += [f"{counts[k]} {k}" for k in (FAILED, UNKNOWN, NOT_SENT) if counts[k]]
+    err(", ".join(parts) + f" (of {len(rows)})")
+    left = selection is not None and selection.capped
+    if interrupted:
+        err("meshdeck: interrupted: the ids marked 'not sent' were not touched")
+        raise typer.Exit(ExitCode.INTERRUPTED)
+    if not (counts[FAILED] or counts[UNKNOWN] or counts[NOT_SENT] or left):
+        return
+    # Exactly one error line, the most useful one, for scripts that read only stderr.
+    if outcome.stopped_by:
+        why = f"stopped: {outcome.stopped_by}" if counts[DONE] else outcome.stopped_by
+    elif counts[UNKNOWN]:
+        why = (f"what happened to {counts[UNKNOWN]} id(s) is unknown: "
+               + ("look for new executions before rerunning (meshdeck search --since 15m)"
+                  if not words.idempotent else "check with meshdeck get ID"))
+    elif counts[FAILED] and not counts[DONE]:
+        why = next(r.message for r in rows if r.result == FAILED)
+    elif counts[FAILED]:
+        why = f"{counts[FAILED]} of {len(rows)} failed (see the results above)"
+    else:
+        why = (f"more executions matched than were sent (--max {selection.limit}): the rest "
+               "were left untouched")
+    err(f"meshdeck: error: {why}")
+    nothing_done = counts[DONE] == 0 and not counts[UNKNOWN]
+    failed_outright = nothing_done and (outcome.stopped_by is not None or len(rows) == 1)
+    raise typer.Exit(ExitCode.ERROR if failed_outright else ExitCode.PARTIAL)
+
+
+def _record(row: Any, idempotent: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": row.id, "result": row.result}
+    if not idempotent:
+        record["newProcessId"] = row.new_id
+        record["status"] = row.new_status
+    record["message"] = row.message
+    return record
+
+
+def _result_cell(r: Any):
+    from rich.text import Text
+
+    style = {"done": "green", "failed": "bold red", "unknown": "magenta"}.get(r.result, "dim")
+    return Text(r.result, style=style)
