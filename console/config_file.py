@@ -19,7 +19,9 @@ from typing import Any
 
 import platformdirs
 import tomlkit
+from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, Comment, Table
 from tomlkit.toml_document import TOMLDocument
 
 from console.atomic_write import write_private
@@ -140,11 +142,22 @@ def _save(path: Path, doc: TOMLDocument) -> None:
 
 
 def _set(table: Any, key: str, value: Any) -> None:
-    """Set ``key`` in a tomlkit table (in place: its comment stays); None removes it."""
-    if value is not None:
+    """Set ``key`` in a tomlkit table or document; None removes it.
+
+    A key already there changes in place (its comment stays). A new key goes right after the
+    last key of its table: tomlkit would append it after the comments that lead into the next
+    table, detaching them from it (python-poetry/tomlkit#295), hence its ``_insert_after``."""
+    if value is None:
+        if key in table:
+            del table[key]
+        return
+    container = table if isinstance(table, Container) else table.value  # a document is one itself
+    body = container.body
+    plain = [i for i, (k, item) in enumerate(body) if k is not None and not isinstance(item, (Table, AoT))]
+    if key in table or not plain or not any(isinstance(item, Comment) for _, item in body[plain[-1]:]):
         table[key] = value
-    elif key in table:
-        del table[key]
+    else:
+        container._insert_after(body[plain[-1]][0], key, value)
 
 
 def save_profile(name: str, values: Mapping[str, Any], path: Path | None = None) -> Path:
