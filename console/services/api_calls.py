@@ -16,12 +16,13 @@ import json
 import os
 import re
 import shlex
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from console.atomic_write import write_private
 
 DATA_DIR_ENV = "MESHDECK_DATA_DIR"
 HISTORY_LIMIT = 50
@@ -154,16 +155,8 @@ def add_to_history(history: list[CallSpec], call: CallSpec) -> list[CallSpec]:
 def save_history(profile: str | None, history: list[CallSpec]) -> Path:
     """Write atomically (0600: bodies may hold customer data). OSError is the caller's to show."""
     path = history_path(profile)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = json.dumps([asdict(c) for c in history[:HISTORY_LIMIT]], indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private(path, text.encode("utf-8"))
     return path
 
 

@@ -43,6 +43,21 @@ def test_set_profile_profiles_use_and_show(cli, isolated_config, monkeypatch):
     assert plain.exit_code == 0 and "s3cret" not in plain.stdout and "set (from env PROD_TOKEN" in plain.stdout
 
 
+def test_set_profile_and_use_keep_the_users_comments_and_order(cli, isolated_config):
+    isolated_config.write_text('# my meshdeck\n[profiles.zed]  # last in the alphabet, first here\n'
+                               'port = 9000  # dev port\nbase_url = "http://zed"\n\n'
+                               '# staging\n[profiles.alpha]\nbase_url = "http://alpha"\n')
+    isolated_config.chmod(0o644)
+    assert cli("config", "set-profile", "zed", "--port", "9001", "--namespace", "ns").exit_code == 0
+    assert cli("config", "use", "alpha").exit_code == 0
+    assert isolated_config.read_text() == (
+        '# my meshdeck\ndefault_profile = "alpha"\n\n[profiles.zed]  # last in the alphabet, first here\n'
+        'port = 9001  # dev port\nbase_url = "http://zed"\nnamespace = "ns"\n\n'
+        '# staging\n[profiles.alpha]\nbase_url = "http://alpha"\n')
+    assert oct(isolated_config.stat().st_mode & 0o777) == "0o600"
+    assert cli("config", "profiles", "-o", "ids").lines == ["zed", "alpha"]
+
+
 def test_show_warns_about_a_world_readable_token(cli, isolated_config):
     isolated_config.write_text('[profiles.x]\nbase_url = "http://h"\ntoken = "abc123def"\n')
     os.chmod(isolated_config, 0o644)

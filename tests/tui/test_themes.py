@@ -141,3 +141,21 @@ def test_cli_theme_option_reaches_the_tui(monkeypatch):
     assert seen["theme"] == "meshdeck-light"
     result = CliRunner().invoke(app, ["tui", "--mock", "--theme", "meshdeck-dark"])
     assert result.exit_code == 0 and seen["theme"] == "meshdeck-dark"
+
+
+def test_remember_theme_keeps_the_users_comments_and_order(isolated_config):
+    """Picking a theme edits one key: the user's comments, key order and mode 0600 survive."""
+    import stat
+
+    from console.tui.themes import remember_theme
+
+    text = ('# my meshdeck\nbanner_note = "kept"  # unknown key, kept\n\n'
+            '# production\n[profiles.prod]\ntheme = "nord"  # mine\nbase_url = "https://x.example"\n')
+    isolated_config.write_text(text)
+    isolated_config.chmod(0o644)
+    assert remember_theme("prod", "meshdeck-light") == "profile prod"
+    assert isolated_config.read_text() == text.replace('"nord"', '"meshdeck-light"')
+    assert stat.S_IMODE(isolated_config.stat().st_mode) == 0o600
+    assert remember_theme(None, "meshdeck-dark") == "the config file"
+    assert isolated_config.read_text() == text.replace('"nord"', '"meshdeck-light"').replace(
+        "kept\n\n", 'kept\ntheme = "meshdeck-dark"\n\n')

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from console.config import (
     ConfigError,
+    Profile,
     Settings,
     config_path,
     insecure_permissions_warning,
@@ -155,6 +156,20 @@ def test_token_of_wrong_type_not_echoed(tmp_path: Path) -> None:
     assert "12345678" not in str(err.value) and "'token'" in str(err.value)
 
 
+@pytest.mark.parametrize("key", ["token", "secret"])
+def test_secret_of_wrong_type_not_echoed_on_save(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        save_profile("p", {key: 12345678}, tmp_path / "c.toml")
+    assert "12345678" not in str(err.value) and f"key {key!r}: expected a string, got an integer" in str(err.value)
+
+
+def test_profile_model_documents_every_field_and_hides_secrets() -> None:
+    assert all(f.description for f in Profile.model_fields.values())
+    shown = repr(Profile(token=SECRET, secret=SECRET)) + str(Profile(token=SECRET).model_dump())
+    assert SECRET not in shown
+    assert Profile().backend == "unmeshed" and Profile().port == 8080
+
+
 def test_broken_toml_error_has_file_and_line_on_one_line(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('default_profile = "a"\n[profiles.a]\nport 8080\n')
@@ -171,6 +186,10 @@ def test_broken_toml_error_has_file_and_line_on_one_line(tmp_path: Path) -> None
     ('[profiles.a]\nread_only = "yes"\n', "profile 'a', key 'read_only': expected true or false"),
     ("[profiles.a]\nclient_id = 3\n", "key 'client_id': expected a string"),
     ('[profiles.a]\nbase_url = "localhost"\n', "key 'base_url'"),
+    ("[profiles.a]\ntimeout = 0\n", "key 'timeout': expected a number of seconds above 0, got 0"),
+    ("[profiles.a]\ntimeout = true\n", "key 'timeout': expected a number of seconds above 0, got True"),
+    ('[profiles.a]\nbackend = "zeebe"\n', "key 'backend': expected unmeshed or conductor, got 'zeebe'"),
+    ('[profiles.a]\nread_only = 1\nbase_url = "x"\n', "key 'read_only'"),  # the first in the file
     ('profiles = "x"\n', "key 'profiles'"),
     ("default_profile = 1\n", "key 'default_profile'"),
 ])
