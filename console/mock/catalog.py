@@ -1,8 +1,15 @@
 """The mock's process definitions and API mappings, written in a tiny step language.
 
-A step list is space-separated tokens ``ref:TYPE`` or ``ref:TYPE=step-name``; ``[ ... ]`` after a
-token holds its children (PARALLEL, FOREACH, SWITCH, SUB_PROCESS); a ``+N`` suffix means the step
-exists from version N on (so older versions look older). ``?`` marks an optional step.
+A step list is steps separated by white space; one step is
+
+    ref:TYPE[=step-name] [ [children ...] ] [?] [+N]
+
+``ref:TYPE`` names the step by its ``ref`` (the step name defaults to it); ``[ ... ]`` holds its
+children (PARALLEL, FOREACH, SWITCH, SUB_PROCESS); after them, ``?`` marks the step optional and
+``+N`` says it exists from version N on (so older versions look older): a container's suffixes
+come after its closing bracket and cover its children, as in ``notify:SUB_PROCESS[send:HTTP]+2``.
+Anything else (a stray bracket or suffix, a step without a ref or type) is a ValueError naming
+the definition, so a typo cannot become a nameless step.
 """
 
 from __future__ import annotations
@@ -87,7 +94,9 @@ API_MAPPINGS: dict[str, tuple[str, str]] = {
     "track_shipment": ("shipping", "track_shipment"),
 }
 
-_TOKEN = re.compile(r"\[|\]|[^\s\[\]]+")
+#: ``[``, ``]``, ``?``, ``+N`` or a step head (anything up to one of those or white space)
+_TOKEN = re.compile(r"[\[\]?]|\+\d+|[^\s\[\]?+]+")
+_HEAD = re.compile(r"^(?P<ref>\w+):(?P<type>[A-Z_]+)(?:=(?P<name>[\w.-]+))?$")
 
 _CONFIG = {
     "HTTP": {"errorPolicyName": "retry_3_exponential", "rateLimitMaxRequests": 100, "rateLimitWindowSeconds": 1},
@@ -98,41 +107,63 @@ _CONFIG = {
 }
 
 
-def _parse(text: str, version: int, namespace: str) -> list[dict[str, Any]]:
-    tokens = _TOKEN.findall(text)
-    pos = 0
+class _Steps:
+    """Reads one definition's step list (see the module docstring) for one version."""
 
-    def parse_list() -> list[dict[str, Any]]:
-        nonlocal pos
+    def __init__(self, text: str, version: int, namespace: str, where: str) -> None:
+        self.tokens = _TOKEN.findall(text)
+        self.pos = 0
+        self.version, self.namespace, self.where = version, namespace, where
+
+    def fail(self, why: str) -> ValueError:
+        return ValueError(f"catalog {self.where}: {why} at token {self.pos + 1} of {self.tokens}")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def steps(self, closing: bool) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        while pos < len(tokens) and tokens[pos] != "]":
-            tok = tokens[pos]
-            pos += 1
-            since = 1
-            if "+" in tok:
-                tok, since_s = tok.rsplit("+", 1)
-                since = int(since_s)
-            optional = tok.endswith("?")
-            tok = tok.rstrip("?")
-            ref, _, typ = tok.partition(":")
-            typ, _, name = typ.partition("=")
-            children: list[dict[str, Any]] = []
-            if pos < len(tokens) and tokens[pos] == "[":
-                pos += 1
-                children = parse_list()
-                pos += 1  # the closing bracket
-            if version < since:
-                continue
-            out.append({
-                "orgId": 0, "namespace": namespace, "name": name or ref, "type": typ, "ref": ref,
-                "optional": optional, "label": ref.replace("_", " ").capitalize(),
-                "description": f"{typ.lower()} step {ref}",
-                "configuration": dict(_CONFIG.get(typ, {})), "children": children,
-                "input": {}, "output": {},
-            })
+        while self.peek() not in (None, "]"):
+            step, since = self.step()
+            if self.version >= since:
+                out.append(step)
+        if closing != (self.peek() == "]"):
+            raise self.fail("an unclosed [" if closing else "a ] with no [")
+        self.pos += closing
         return out
 
-    return parse_list()
+    def step(self) -> tuple[dict[str, Any], int]:
+        head = _HEAD.match(self.peek() or "")
+        if not head:
+            raise self.fail("expected a step ref:TYPE[=name]")
+        self.pos += 1
+        children: list[dict[str, Any]] = []
+        if self.peek() == "[":
+            self.pos += 1
+            children = self.steps(closing=True)
+        optional: bool | None = None
+        since: int | None = None
+        while (tok := self.peek()) is not None and (tok == "?" or tok[0] == "+"):
+            if tok == "?" and optional is None:
+                optional = True
+            elif tok[0] == "+" and since is None:
+                since = int(tok[1:])
+            else:
+                raise self.fail(f"a second {tok[0]} suffix")
+            self.pos += 1
+        ref, typ = head["ref"], head["type"]
+        return {
+            "orgId": 0, "namespace": self.namespace, "name": head["name"] or ref, "type": typ,
+            "ref": ref, "optional": bool(optional), "label": ref.replace("_", " ").capitalize(),
+            "description": f"{typ.lower()} step {ref}",
+            "configuration": dict(_CONFIG.get(typ, {})), "children": children,
+            "input": {}, "output": {},
+        }, since or 1
+
+
+def parse_steps(text: str, version: int, namespace: str, where: str = "") -> list[dict[str, Any]]:
+    """The step definitions ``text`` describes for ``version`` (wire-shaped StepDefinitions)."""
+    return _Steps(text, version, namespace, where or text[:40]).steps(closing=False)
 
 
 def build_definitions(now_ms: int) -> dict[tuple[str, str], dict[int, dict[str, Any]]]:
@@ -149,7 +180,7 @@ def build_definitions(now_ms: int) -> dict[tuple[str, str], dict[int, dict[str, 
                 "created": created, "updated": created + 3_600_000,
                 "configuration": {"completionTimeout": 180000, "onTimeoutProcess": None,
                                   "onFailProcess": None, "onCompleteProcess": None, "onCancelProcess": None},
-                "steps": _parse(steps, v, ns),
+                "steps": parse_steps(steps, v, ns, f"{ns}/{name} v{v}"),
                 "defaultInput": {"source": "meshdeck-mock", "priority": "normal"} if kind != "test" else {},
                 "defaultOutput": {}, "outputMapping": {}, "metadata": {},
                 "tags": [{"name": "team", "value": ns}, {"name": "kind", "value": kind}],

@@ -14,20 +14,25 @@ Semantics (all filters optional, combined with AND; the values inside one list f
   namespace, process id, correlation and request ids and the JSON of input and output.
 - ``limit`` (default 10) and ``offset`` (default 0); results are newest first (created desc).
 
-Speed: processes are numbered in creation order, so the time window is a bisect over the sorted
-created array; the scan then walks the window newest first and stops once offset + limit matches
-are found. When an index (ids, statuses, names, namespace) is much smaller than the work a scan
-would do, the scan walks that index's sorted ids instead.
+Speed (``scan``, which the Conductor dialect's search uses too): processes are numbered in creation
+order, so the time window is a bisect over the sorted created array; the scan then walks the window
+newest first and the caller stops once offset + limit matches are found. When an index (ids,
+statuses, names, namespace) is much smaller than the work a scan would do, the scan walks that
+index's sorted ids instead.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any, Callable, Mapping
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from console.mock.http import to_int
 from console.mock.seed import BASE_PROCESS_ID
 from console.mock.store import BadRequest, MockStore
+
+Check = Callable[[dict[str, Any]], bool]
 
 DAY_MS = 86_400_000
 _SDK_TAG = re.compile(r"""TagValue\(name='([^']*)',\s*value='([^']*)'\)"""
@@ -46,13 +51,12 @@ def enum_values(value: str | None) -> set[str]:
 
 
 def parse_int(params: Mapping[str, str], name: str, default: int | None = None) -> int | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer, got {raw!r}") from None
+    return to_int(params.get(name), name, default)
+
+
+def any_of(index: Mapping[str, set[int]], keys: Iterable[str]) -> set[int]:
+    """The ids an index holds under any of ``keys``."""
+    return set().union(*(index.get(k, set()) for k in keys))
 
 
 def parse_tags(value: str | None) -> list[tuple[str, str | None]]:
@@ -69,7 +73,7 @@ def parse_tags(value: str | None) -> list[tuple[str, str | None]]:
     return tags
 
 
-def _tag_match(wanted: list[tuple[str, str | None]]) -> Callable[[dict[str, Any]], bool]:
+def _tag_match(wanted: list[tuple[str, str | None]]) -> Check:
     def check(p: dict[str, Any]) -> bool:
         for t in p["tags"] or ():
             n = str(t.get("name", "")).lower()
@@ -79,6 +83,40 @@ def _tag_match(wanted: list[tuple[str, str | None]]) -> Callable[[dict[str, Any]
                     return True
         return False
     return check
+
+
+def scan(store: MockStore, start_ms: int | None, end_ms: int | None, index: set[int] | None,
+         checks: list[Check], need: int | None = None) -> Iterator[dict[str, Any]]:
+    """Stored processes created in ``[start_ms, end_ms]`` (None: unbounded), among the ids in
+    ``index`` (None: any) and passing every check, newest first (store dicts, not wire shapes).
+
+    ``need`` (None: all) says how many the caller will take; it only decides whether walking the
+    index's ids or the time window is less work."""
+    created = store.created
+    lo = bisect_left(created, start_ms) if start_ms is not None else 0
+    hi = bisect_right(created, end_ms) if end_ms is not None else len(created)
+    if hi <= lo:
+        return
+    lo_id, hi_id = BASE_PROCESS_ID + lo, BASE_PROCESS_ID + hi
+    window = hi - lo
+    walk = window if need is None else min(window, need * len(created) / max(len(index or ()), 1))
+    order: Iterable[int]
+    if index is not None and len(index) / 8 < walk:
+        order, index = sorted((pid for pid in index if lo_id <= pid < hi_id), reverse=True), None
+    else:
+        order = range(hi_id - 1, lo_id - 1, -1)
+    procs = store.processes
+    for pid in order:
+        if index is not None and pid not in index:
+            continue
+        p = procs.get(pid)
+        if p is None:
+            continue
+        for check in checks:  # a plain loop: all() over a generator costs more per process
+            if not check(p):
+                break
+        else:
+            yield p
 
 
 def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -96,36 +134,24 @@ def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
         pids = {int(x) for x in pid_texts}
     except ValueError:
         raise BadRequest(f"processIds must be integers, got {params.get('processIds')!r}") from None
-
-    created = store.created
-    lo = bisect_left(created, start)
-    hi = bisect_right(created, end) if end is not None else len(created)
-    if hi <= lo or limit == 0:
+    if limit == 0:
         return []
 
-    checks: list[Callable[[dict[str, Any]], bool]] = []
-    candidates: list[set[int]] = []  # OR-ed index hits, one set per indexed filter
+    checks: list[Check] = []
+    candidates: list[set[int]] = []  # one set of index hits per indexed filter, AND-ed below
     if pids:
         candidates.append(pids)
-        checks.append(lambda p: p["processId"] in pids)
-    for key, index in (("correlationIds", store.by_correlation), ("requestIds", store.by_request)):
+    for key, by in (("correlationIds", store.by_correlation), ("requestIds", store.by_request),
+                    ("names", store.by_name)):
         values = set(split_list(params.get(key)))
         if values:
-            candidates.append(set().union(*(index.get(v, set()) for v in values)))
-            field = key[:-1]
-            checks.append(lambda p, f=field, vs=values: p[f] in vs)
+            candidates.append(any_of(by, values))
     statuses = enum_values(params.get("statuses"))
     if statuses:
-        candidates.append(set().union(*(store.by_status.get(s, set()) for s in statuses)))
-        checks.append(lambda p: p["status"] in statuses)
-    names = set(split_list(params.get("names")))
-    if names:
-        candidates.append(set().union(*(store.by_name.get(n, set()) for n in names)))
-        checks.append(lambda p: p["name"] in names)
+        candidates.append(any_of(store.by_status, statuses))
     namespace = params.get("namespace")
     if namespace:
         candidates.append(store.by_namespace.get(namespace, set()))
-        checks.append(lambda p: p["namespace"] == namespace)
     for key, field in (("processTypes", "processType"), ("triggerTypes", "triggerType")):
         values = enum_values(params.get(key))
         if values:
@@ -142,28 +168,9 @@ def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
     if text:
         checks.append(lambda p: text in p["_text"])
 
-    need = offset + limit
-    window = hi - lo
-    procs = store.processes
-    best: set[int] | None = None
+    index: set[int] | None = None
     for cand in sorted(candidates, key=len):  # AND of the index hits, smallest first (C-speed &)
-        best = cand if best is None else best & cand
-    if best is not None and len(best) / 8 < min(window, need * len(created) / max(len(best), 1)):
-        lo_id, hi_id = BASE_PROCESS_ID + lo, BASE_PROCESS_ID + hi
-        order: Any = sorted((pid for pid in best if lo_id <= pid < hi_id), reverse=True)
-    else:
-        order = range(BASE_PROCESS_ID + hi - 1, BASE_PROCESS_ID + lo - 1, -1)
-
-    found: list[dict[str, Any]] = []
-    for pid in order:
-        p = procs.get(pid)
-        if p is None:
-            continue
-        for check in checks:
-            if not check(p):
-                break
-        else:
-            found.append(p)
-            if len(found) >= need:
-                break
-    return [store.public(p, False, now) for p in found[offset:need]]
+        index = cand if index is None else index & cand
+    need = offset + limit
+    found = list(islice(scan(store, start, end, index, checks, need), need))
+    return [store.public(p, False, now) for p in found[offset:]]

@@ -152,3 +152,14 @@ async def test_query_exactly_as_the_python_sdk_builds_it(client, clock):
     for h in hits:
         assert h["status"] == "FAILED" and h["triggerType"] in ("API", "SCHEDULED")
         assert {"name": "region", "value": "eu-west-1"} in h["tags"]
+
+
+@pytest.mark.parametrize("limit", ["7", "5000"])
+async def test_common_filters_agree_whether_the_scan_walks_the_window_or_the_index(client, store, limit):
+    """A small page of a common status walks the time window (checking index membership), a large
+    one walks the index: both give what testing every process would."""
+    hits = await search(client, **{**ALL, "limit": limit}, statuses="COMPLETED", namespace="payments")
+    start = int(ALL["startTimeEpoch"])
+    want = [p["processId"] for p in sorted(store.processes.values(), key=lambda p: -p["processId"])
+            if p["status"] == "COMPLETED" and p["namespace"] == "payments" and p["created"] >= start]
+    assert [h["processId"] for h in hits] == want[:int(limit)] and len(want) > 7
