@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search
+from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search, serve_web
 from console.cli.common import CliProblem, err, get_state
 from console.cli.options import (
     BackendOpt,
@@ -127,6 +127,12 @@ ThemeOpt = Annotated[str | None, typer.Option(
          "meshdeck-high-contrast, meshdeck-production or a Textual theme; a theme picked in the "
          "TUI (ctrl+p) is remembered per profile.")]
 
+#: ``--banner`` only matters to the TUI; ``serve-web`` uses it to say "web, read-only" on every screen.
+BannerOpt = Annotated[str | None, typer.Option(
+    "--banner", metavar="TEXT", rich_help_panel="Terminal UI",
+    help="Text on a coloured line at the top of every screen for this session, instead of the "
+         "profile's banner.")]
+
 
 @app.callback()
 def root(
@@ -181,17 +187,17 @@ def tui_command(
     client_id: ClientIdOpt = None, mock: MockOpt = False, read_only: ReadOnlyOpt = False,
     no_color: NoColorOpt = False, timeout: TimeoutOpt = None, verbose: VerboseOpt = False,
     insecure: InsecureOpt = False, mock_faults: MockFaultsOpt = None, backend: BackendOpt = None,
-    theme: ThemeOpt = None,
+    theme: ThemeOpt = None, banner: BannerOpt = None,
 ) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
     get_state().merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                        "mock": mock, "read_only": read_only, "no_color": no_color,
                        "timeout": timeout, "verbose": verbose, "insecure": insecure,
-                       "mock_faults": mock_faults, "backend": backend})
+                       "mock_faults": mock_faults, "backend": backend, "banner": banner})
     open_tui(theme)
 
 
-for module in (search, get, actions, run, definitions):
+for module in (search, get, actions, run, definitions, serve_web):
     module.register(app)
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
 app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
