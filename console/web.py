@@ -173,7 +173,7 @@ async def _serve(command: Sequence[str], *, host: str, port: int, token: str,
                            shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         bound = runner.addresses[0][1] if runner.addresses else port
         server.cookie = cookie_name(bound)

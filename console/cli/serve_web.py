@@ -99,8 +99,10 @@ def serve_web(
     meshdeck serve-web --profile prod   (read-only, this machine only)
     meshdeck serve-web --profile staging --allow-actions --port 9000
     """
+    from importlib import import_module
+
     try:
-        from console import web
+        web = import_module("console.web")
     except ImportError as exc:
         if (exc.name or "").split(".")[0] in WEB_PACKAGES:
             err(INSTALL_HINT)
