@@ -86,6 +86,10 @@ class Served:
         return self.url.split("/?", 1)[0]
 
     @property
+    def port(self) -> int:
+        return int(urlparse(self.url).port or 80)
+
+    @property
     def token(self) -> str:
         return parse_qs(urlparse(self.url).query)["token"][0]
 
@@ -98,10 +102,16 @@ class Served:
         return self.stderr.read_text(errors="replace")
 
 
+#: An orchestration API token in the server's environment: sessions inherit it, and no byte
+#: the browser receives may contain it.
+API_TOKEN = "api-secret-6f1c9e0d-never-in-the-browser"
+
+
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("UNMESHED_", "MESHDECK_", "CONDUCTOR_"))}
     env["MESHDECK_CONFIG"] = str(tmp / "config.toml")
+    env["UNMESHED_AUTH_TOKEN"] = API_TOKEN
     env.pop("NO_COLOR", None)
     return env
 
@@ -201,6 +211,7 @@ class BrowserTerminal:
         self.screen = pyte.Screen(80, 24)
         self.stream = pyte.ByteStream(self.screen)
         self.sockets = 0
+        self.received = bytearray()  # every byte of terminal output, to look for secrets
         page.on("websocket", self._opened)
 
     def _opened(self, ws) -> None:
@@ -212,6 +223,7 @@ class BrowserTerminal:
 
     def _received(self, payload) -> None:
         if isinstance(payload, bytes):  # terminal output; text frames are JSON meta messages
+            self.received += payload
             self.stream.feed(payload)
 
     def _sent(self, payload) -> None:

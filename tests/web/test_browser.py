@@ -18,6 +18,7 @@ from pathlib import Path
 
 from console.models import ProcessStatus
 from console.tui.widgets.step_tree import STATUS_GLYPHS
+from tests.web.conftest import API_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "screenshots" / "web.png"
@@ -59,6 +60,9 @@ def test_on_call_flow_in_a_browser(served, open_page):
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # What the browser got: the page and the terminal output, never the API token.
+    assert API_TOKEN not in page.content() and API_TOKEN.encode() not in term.received
+    assert len(term.received) > 10_000
 
 
 def test_no_token_no_session_and_read_only_refuses_t(served, open_page):
