@@ -8,9 +8,6 @@ it from the environment or the profile itself, as the TUI does.
 
 from __future__ import annotations
 
-import ipaddress
-import secrets
-import socket
 import sys
 from typing import Annotated
 
@@ -27,6 +24,8 @@ INSTALL_HINT = ("meshdeck: serve-web needs the optional web packages: "
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress  # here, not at the top: every meshdeck command imports this module
+
     if host.strip().lower() == "localhost":
         return True
     try:
@@ -38,6 +37,8 @@ def is_loopback(host: str) -> bool:
 def url_host(host: str) -> str:
     """The host to print in the URL: this machine's name for a wildcard address."""
     if host in ("0.0.0.0", "::", ""):
+        import socket
+
         return socket.gethostname()
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
@@ -119,6 +120,8 @@ def serve_web(
             f"port {port or 'chosen'} and has the URL gets the console with {reach}"
             f"{'' if read_only else ', actions allowed'}; the URL and its token travel in plain "
             "http")
+    import secrets
+
     token = secrets.token_urlsafe(32)
 
     def ready(bound: int) -> None:
