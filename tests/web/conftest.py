@@ -239,7 +239,7 @@ class BrowserTerminal:
     def text(self) -> str:
         return "\n".join(self.lines)
 
-    def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 20) -> None:
+    def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 30) -> None:
         """Wait until ``check(screen text)`` holds, pumping Playwright's events meanwhile."""
         deadline = time.monotonic() + timeout
         while not check(self.text):
