@@ -117,7 +117,7 @@ def serve_web(
     reach = "the mock's demo data" if state.mock else f"{who}'s credentials"
     if not is_loopback(host):
         err(f"meshdeck: warning: serving on {host}, not this machine only: anyone who can reach "
-            f"port {port or 'chosen'} and has the URL gets the console with {reach}"
+            f"{f'port {port}' if port else 'the port'} and has the URL gets the console with {reach}"
             f"{'' if read_only else ', actions allowed'}; the URL and its token travel in plain "
             "http")
     import secrets
