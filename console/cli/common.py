@@ -64,6 +64,7 @@ class State:
     insecure: bool = False
     mock_faults: str | None = None
     backend: str | None = None
+    banner: str | None = None  # ``tui --banner``: this session's banner instead of the profile's
     _settings: Any = field(default=None, repr=False)
     _warned_insecure: bool = field(default=False, repr=False)
 
@@ -85,7 +86,8 @@ class State:
 
             overrides = {"base_url": self.base_url, "port": self.port, "client_id": self.client_id,
                          "timeout": self.timeout, "read_only": True if self.read_only else None,
-                         "backend": self.backend.strip().lower() if self.backend else None}
+                         "backend": self.backend.strip().lower() if self.backend else None,
+                         "banner": self.banner}
             self._settings = load_settings(self.profile, overrides)
             warning = insecure_permissions_warning(self._settings.config_file)
             if warning:  # every command that reads the file says so, not only `config show`
@@ -143,7 +145,10 @@ def interactive() -> bool:
 
 
 def has_terminal() -> bool:
-    """Whether a full-screen app can run here (stdin and stdout are terminals)."""
+    """Whether a full-screen app can run here: stdin and stdout are terminals, or a Textual
+    driver that needs none was chosen (``serve-web`` runs the console with the web driver)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
     try:
         return stdin_is_tty() and sys.stdout.isatty()
     except (AttributeError, ValueError):

@@ -14,8 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from console.cli import actions, config_cmd, definitions, get, mock_cmd, run, search
-from console.cli import common
+from console.cli import actions, common, config_cmd, definitions, get, mock_cmd, run, search, serve_web
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
     BackendOpt,
@@ -147,6 +146,12 @@ ThemeOpt = Annotated[str | None, typer.Option(
          "meshdeck-high-contrast, meshdeck-production or a Textual theme; a theme picked in the "
          "TUI (ctrl+p) is remembered per profile.")]
 
+#: ``--banner`` only matters to the TUI; ``serve-web`` uses it to say "web, read-only" on every screen.
+BannerOpt = Annotated[str | None, typer.Option(
+    "--banner", metavar="TEXT", rich_help_panel="Terminal UI",
+    help="Text on a coloured line at the top of every screen for this session, instead of the "
+         "profile's banner.")]
+
 
 @app.callback()
 def root(
@@ -204,15 +209,16 @@ def open_tui(theme: str | None = None) -> None:
         raise typer.Exit(result)
 
 
-def tui_command(theme: ThemeOpt = None) -> None:
+def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
     """Open the terminal UI (the same as meshdeck with no command)."""
+    get_state().merge({"banner": banner})
     open_tui(theme)
 
 
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, get, actions, run, definitions):
+for module in (search, get, actions, run, definitions, serve_web):
     module.register(app)
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
 app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
