@@ -147,20 +147,13 @@ class MeshdeckApp(App):
 
     async def show_executions(self, namespace: str | None, name: str | None) -> None:
         """The executions screen, filtered to one definition's executions."""
-        from textual.widgets import Input
-
-        from console.tui.widgets.filter_bar import FilterBar
+        from console.tui.screens.executions import ExecutionsScreen
 
         await self.switch_mode("executions")
-        screen = self.screen
-        try:
-            bar = screen.query_one(FilterBar)
-            bar.query_one("#f-namespace", Input).value = namespace or ""
-            bar.query_one("#f-names", Input).value = name or ""
-        except Exception as exc:  # noqa: BLE001 - the screen's layout is not ours to assume
-            self.notify_error(exc, "cannot filter the executions screen")
-            return
-        bar.post_message(FilterBar.Applied())
+        # The section's own screen (an execution opened from it may be on top).
+        base = self.screen_stack[0]
+        assert isinstance(base, ExecutionsScreen)
+        base.filter_to(namespace, name)
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Everywhere in the palette: go to each section, use each theme."""
