@@ -204,7 +204,7 @@ def open_tui(theme: str | None = None) -> None:
                          "terminal); for scripts use a command, e.g. meshdeck search")
     settings = state.settings()
     backend = open_backend(state)
-    result = run_tui(backend, settings, theme=theme or settings.theme)
+    result = run_tui(backend, settings, theme=theme or settings.theme, mock=state.mock)
     if isinstance(result, int) and result:
         raise typer.Exit(result)
 

@@ -4,8 +4,8 @@ a page plus "is there more", a capped count, and a stream of every page."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from console.backends.base import Backend
@@ -104,10 +104,43 @@ async def count_matches(backend: Backend, query: SearchQuery, cap: int = COUNT_C
     return Count(min(total, cap), total > cap)
 
 
+async def count_by_status(backend: Backend, query: SearchQuery, statuses: Sequence[str], *,
+                          cap: int = COUNT_CAP,
+                          on_count: Callable[[str, Count], None] | None = None
+                          ) -> dict[str, Count]:
+    """How many executions match ``query`` in each of ``statuses`` (the query's own status
+    filter is replaced by each status in turn), counted one status after the other up to ``cap``.
+
+    ``on_count(status, count)`` hears each count as soon as it is known, so a screen can show
+    them one by one. Raises what the backend raises; the counts heard before that stay valid."""
+    counts: dict[str, Count] = {}
+    for status in statuses:
+        count = await count_matches(backend, replace(query, statuses=[status]), cap=cap)
+        counts[status] = count
+        if on_count is not None:
+            on_count(status, count)
+    return counts
+
+
+def total_count(counts: Mapping[str, Count], statuses: Iterable[str]) -> Count:
+    """The sum of ``counts`` over ``statuses`` (those not counted are left out); capped when
+    any part is, so the sum is then a lower bound."""
+    parts = [counts[s] for s in statuses if s in counts]
+    return Count(sum(c.value for c in parts), any(c.capped for c in parts))
+
+
+async def collect_statuses(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP
+                           ) -> tuple[dict[str, str | None], bool]:
+    """Every matching process id (newest first) with its status, and whether the cap cut the
+    list short."""
+    found: dict[str, str | None] = {}
+    async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
+        found.update((str(p.process_id), p.status) for p in rows if p.process_id is not None)
+    return dict(list(found.items())[:cap]), len(found) > cap
+
+
 async def collect_ids(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP
                       ) -> tuple[list[str], bool]:
     """Every matching process id (newest first), and whether the cap cut the list short."""
-    ids: list[str] = []
-    async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
-        ids.extend(str(p.process_id) for p in rows if p.process_id is not None)
-    return ids[:cap], len(ids) > cap
+    found, capped = await collect_statuses(backend, query, cap)
+    return list(found), capped

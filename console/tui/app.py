@@ -1,7 +1,9 @@
 """The Textual app shell: services in through the constructor, one place for shared flows.
 
-Screens reach the backend as ``self.app.backend`` and never build URLs themselves. Shared flows
-live here so every screen behaves the same:
+Screens reach the backend as ``self.app.backend`` and never build URLs themselves (their
+``self.app`` is typed: see ``console.tui.screens.base``). ``mock`` says whether the backend is
+the embedded mock (``--mock``), so a copied command line carries it. Shared flows live here so
+every screen behaves the same:
 
 - ``open_process(id)``: push the execution detail screen.
 - ``start_action(action, ids, statuses)``: the whole destructive flow (read-only refusal, confirm,
@@ -27,6 +29,7 @@ from datetime import UTC, datetime
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from console.backends.base import Backend
 from console.config import Settings
@@ -67,11 +70,13 @@ class MeshdeckApp(App):
         "run": lambda: _screen("run", "RunScreen"),
     }
 
-    def __init__(self, backend: Backend, settings: Settings, *,
+    def __init__(self, backend: Backend, settings: Settings, *, mock: bool = False,
                  clock: Callable[[], int] | None = None, theme: str | None = None) -> None:
         super().__init__()
         self.backend = backend
         self.settings = settings
+        #: The backend is the embedded mock (``--mock``), not a server.
+        self.mock = mock
         self.read_only: bool = bool(settings.read_only)
         self._clock = clock
         self._wanted_theme = theme or settings.theme
@@ -142,20 +147,13 @@ class MeshdeckApp(App):
 
     async def show_executions(self, namespace: str | None, name: str | None) -> None:
         """The executions screen, filtered to one definition's executions."""
-        from textual.widgets import Input
-
-        from console.tui.widgets.filter_bar import FilterBar
+        from console.tui.screens.executions import ExecutionsScreen
 
         await self.switch_mode("executions")
-        screen = self.screen
-        try:
-            bar = screen.query_one(FilterBar)
-            bar.query_one("#f-namespace", Input).value = namespace or ""
-            bar.query_one("#f-names", Input).value = name or ""
-        except Exception as exc:  # noqa: BLE001 - the screen's layout is not ours to assume
-            self.notify_error(exc, "cannot filter the executions screen")
-            return
-        bar.post_message(FilterBar.Applied())
+        # The section's own screen (an execution opened from it may be on top).
+        base = self.screen_stack[0]
+        assert isinstance(base, ExecutionsScreen)
+        base.filter_to(namespace, name)
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Everywhere in the palette: go to each section, use each theme."""
@@ -232,13 +230,23 @@ class MeshdeckApp(App):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of the app itself failed (screens handle their own): one notification."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify_error(event.worker.error)
+
     def notify_error(self, exc: BaseException, what: str = "") -> None:
         """One line for a person; never a traceback."""
-        from console.errors import MeshdeckError
-
-        text = str(exc) if isinstance(exc, MeshdeckError) else f"{type(exc).__name__}: {exc}"
+        text = error_text(exc)
         self.notify(f"{what}: {text}" if what else text, severity="error", timeout=8,
                     markup=False)
+
+
+def error_text(exc: BaseException) -> str:
+    """An error in one line: ours as they say it, anything else with its type's name."""
+    from console.errors import MeshdeckError
+
+    return str(exc) if isinstance(exc, MeshdeckError) else f"{type(exc).__name__}: {exc}"
 
 
 def _screen(module: str, name: str) -> Screen:
@@ -248,8 +256,10 @@ def _screen(module: str, name: str) -> Screen:
     return getattr(import_module(f"console.tui.screens.{module}"), name)()
 
 
-def run_tui(backend: Backend, settings: Settings, theme: str | None = None) -> None:
-    """Open the console and block until the user quits (the CLI's entry point).
+def run_tui(backend: Backend, settings: Settings, theme: str | None = None, *,
+            mock: bool = False) -> None:
+    """Open the console and block until the user quits (the CLI's entry point); ``mock``: the
+    backend is the embedded mock (``--mock``).
 
     The app closes ``backend`` when it shuts down (in its own event loop)."""
-    MeshdeckApp(backend, settings, theme=theme).run()
+    MeshdeckApp(backend, settings, mock=mock, theme=theme).run()

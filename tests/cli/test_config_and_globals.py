@@ -155,12 +155,14 @@ def test_unexpected_error_is_one_line_with_a_hint(cli, mock, monkeypatch):
 def test_no_command_opens_the_tui_with_settings(cli, mock, monkeypatch):
     calls = []
     fake = type(sys)("console.tui.app")
-    fake.run_tui = lambda backend, settings, theme=None: calls.append((backend, settings, theme))
+    fake.run_tui = lambda backend, settings, theme=None, *, mock=False: calls.append(
+        (backend, settings, mock))
     monkeypatch.setitem(sys.modules, "console.tui.app", fake)
     monkeypatch.setattr(common, "has_terminal", lambda: True)
     assert cli("--mock").exit_code == 0
     assert cli("tui", "--mock").exit_code == 0
     assert len(calls) == 2 and calls[0][1].base_url == "http://localhost"
+    assert [mock for _, _, mock in calls] == [True, True]  # the TUI knows it runs on the mock
     for backend, _, _ in calls:
         import asyncio
 

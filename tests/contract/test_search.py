@@ -193,6 +193,35 @@ async def test_collect_ids_newest_first_with_cap(env):
     assert ids == want and not cut
 
 
+async def test_count_by_status_counts_each_status_in_turn(env):
+    """The executions screen's status facets: one count per status (the query's own status
+    filter replaced), each heard as soon as it is known; a capped part caps the total."""
+    statuses = ["FAILED", "COMPLETED", "RUNNING"]
+    heard: list[tuple[str, int]] = []
+    counts = await svc.count_by_status(env.backend, FAILED, statuses,
+                                       on_count=lambda s, c: heard.append((s, c.value)))
+    for status in statuses:
+        want = expected(env.store, lambda p, s=status: p["status"] == s)
+        assert (counts[status].value, counts[status].capped) == (len(want), False)
+    assert heard == [(s, counts[s].value) for s in statuses]
+    total = svc.total_count(counts, ["FAILED", "RUNNING", "NOT_COUNTED"])
+    assert (total.value, total.capped) == (counts["FAILED"].value + counts["RUNNING"].value,
+                                           False)
+    capped = await svc.count_by_status(env.backend, FAILED, ["COMPLETED", "FAILED"], cap=3)
+    assert [(c.value, c.capped) for c in capped.values()] == [(3, True), (3, True)]
+    assert str(svc.total_count(capped, ["COMPLETED", "FAILED"])) == "6+"
+
+
+async def test_collect_statuses_gives_each_id_its_status_with_cap(env):
+    want = expected(env.store, lambda p: p["status"] in ("FAILED", "RUNNING"))
+    query = SearchQuery(start_time_epoch=0, statuses=["FAILED", "RUNNING"])
+    found, cut = await svc.collect_statuses(env.backend, query)
+    assert list(found) == [str(pid) for pid in want] and not cut
+    assert found == {str(pid): env.store.processes[pid]["status"] for pid in want}
+    found, cut = await svc.collect_statuses(env.backend, query, cap=len(want) - 1)
+    assert list(found) == [str(pid) for pid in want[:-1]] and cut
+
+
 async def test_iter_pages_walks_every_match_in_pages(env):
     want = expected(env.store, _failed)
     pages = [page async for page in svc.iter_pages(env.backend, FAILED, page_size=17)]

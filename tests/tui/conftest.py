@@ -5,8 +5,8 @@
   snapshots), and "now" for the app is frozen.
 - ``clock``: a ``FakeClock`` at ``FROZEN_NOW_MS`` (2026-11-25T12:00:00Z) shared by the mock
   server and the app, so relative times ("5m ago") are stable; ``clock.advance(s)`` moves both.
-- ``make_app(executions=..., seed=7, read_only=False, banner=None, backend=None, settings=None)``:
-  a ``MeshdeckApp`` over an in-process mock (``create_app(seed, executions, clock)``). The mock
+- ``make_app(executions=..., seed=7, read_only=False, banner=None, backend=None, settings=None,
+  mock=False)``: a ``MeshdeckApp`` over an in-process mock (``mock=True``: opened as ``--mock``) (``create_app(seed, executions, clock)``). The mock
   app is kept on ``app.mock_app`` (``app.mock_app.state.store`` to check what an action did).
 - ``wait_idle(pilot)``: let workers finish and the screen settle. Do not call
   ``app.workers.wait_for_complete()`` while a confirm modal is open: the action flow is a worker
@@ -75,7 +75,7 @@ def make_app(clock) -> Callable[..., Any]:
 
     def factory(*, executions: int = 300, seed: int = 7, read_only: bool = False,
                 banner: str | None = None, backend: Any = None, settings: Any = None,
-                theme: str | None = None):
+                theme: str | None = None, mock: bool = False):
         from console.connect import open_backend
         from console.mock.app import create_app
         from console.tui.app import MeshdeckApp
@@ -83,7 +83,7 @@ def make_app(clock) -> Callable[..., Any]:
         settings = settings or make_settings(read_only=read_only, banner=banner)
         mock_app = create_app(seed=seed, executions=executions, clock=clock)
         backend = backend or open_backend(settings, mock_app=mock_app)
-        app = MeshdeckApp(backend, settings, clock=clock, theme=theme)
+        app = MeshdeckApp(backend, settings, clock=clock, theme=theme, mock=mock)
         app.mock_app = mock_app
         return app
 

@@ -225,6 +225,51 @@ async def test_copy_as_cli_command(make_app, wait_idle):
         assert app.clipboard == pid
 
 
+async def test_copy_as_cli_under_mock_carries_mock_on_the_detail_and_step_screens(
+        make_app, wait_idle):
+    """Opened with --mock, every copied line carries --mock, so it reaches the same embedded
+    mock (the lines left it out while the screens read an app attribute that did not exist)."""
+    app = make_app(mock=True)
+    pid, _ = failed_with_nested_step(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, wait_idle, pid)
+        await pilot.press("y")
+        await wait_idle(pilot)
+        lines = [c.line for c in app.screen.lines]
+        assert len(lines) > 2 and all(line.endswith(" --mock") for line in lines), lines
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        assert app.clipboard == f"meshdeck get {pid} --steps --mock"
+        await pilot.press("enter")  # the failed step
+        await wait_idle(pilot)
+        step = app.screen
+        assert isinstance(step, StepScreen)
+        await pilot.press("y")
+        assert app.clipboard == f"meshdeck step {step.step_id} --mock"
+
+
+async def test_an_unexpected_error_is_one_notification_and_the_last_data_stays(
+        make_app, wait_idle):
+    """Not only the console's own errors: anything a worker raises is a notification, and
+    the screen keeps what it showed (it used to end the app)."""
+    app = make_app()
+    pid = first_with_status(app, "FAILED")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, wait_idle, pid)
+        shown = text_of(screen.query_one("#summary"))
+
+        async def broken(*_args, **_kwargs):
+            raise RuntimeError("a bug")
+
+        app.backend.get_process = broken
+        await pilot.press("r")
+        await wait_idle(pilot)
+        assert app.screen is screen and app.is_running
+        assert [n for n in notifications(app) if "RuntimeError: a bug" in n] == [
+            f"could not load process {pid}: RuntimeError: a bug"]
+        assert text_of(screen.query_one("#summary")) == shown
+
+
 async def test_a_huge_output_opens_quickly_and_is_cut_in_the_tree(make_app, wait_idle):
     app = make_app()
     big = {"rows": [{"id": i, "payload": "x" * 40} for i in range(80_000)], "blob": "y" * 500_000}

@@ -219,3 +219,45 @@ async def test_enter_opens_the_detail_screen(make_app, wait_idle):
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "ExecutionDetailScreen"
+
+
+async def test_the_status_line_follows_the_state_without_being_told(make_app, wait_idle):
+    """Leaving "load all" with n, or setting the auto-refresh, shows on the status line (and
+    starts the timer) at once: the line follows the screen's state, nobody refreshes it."""
+    app = make_app(executions=2000)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot)
+        screen = app.screen
+        await pilot.press("L")
+        await wait_idle(pilot)
+        everything = len(in_window(app))
+        assert status_text(screen).startswith(f"all {everything:,} loaded  ·")
+        assert not screen.busy and not screen.query_one("#progress").display
+        await pilot.press("n")  # back to pages (the rows stay until the next search)
+        await pilot.pause()
+        assert status_text(screen).startswith(f"1–{everything:,} of ")
+        screen.refresh_every = 30
+        await pilot.pause()
+        assert "auto-refresh 30s" in status_text(screen)
+        assert screen._timer is not None and screen._timer._interval == 30
+
+
+async def test_a_failed_facet_count_shows_a_question_mark_and_no_second_notification(
+        make_app, wait_idle):
+    app = make_app(executions=300)
+    inner = app.backend
+
+    class CountFails(Flaky):
+        async def search(self, query):
+            if query.statuses == ["FAILED"]:
+                raise errors.ServerError("count broke", status=500)
+            return await inner.search(query)
+
+    app.backend = CountFails(inner)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot)
+        facets = app.screen.facets
+        assert facets.counts["COMPLETED"].isdigit() and facets.counts["FAILED"] == "?"
+        assert facets.counts["TIMED_OUT"] == "…"  # not reached
+        assert not app._notifications and app.screen.table.rows
+        assert "last error" not in status_text(app.screen)

@@ -120,7 +120,7 @@ async def test_theme_flag_is_a_one_off_and_an_unknown_name_warns(make_app, wait_
         assert any("no theme named 'no-such-theme'" in n.message for n in app._notifications)
 
 
-def test_cli_theme_option_reaches_the_tui(monkeypatch):
+def test_cli_theme_and_mock_options_reach_the_tui(monkeypatch):
     from typer.testing import CliRunner
 
     import console.tui.app as tui_app
@@ -128,8 +128,8 @@ def test_cli_theme_option_reaches_the_tui(monkeypatch):
 
     seen = {}
 
-    def fake_run_tui(backend, settings, theme=None):
-        seen["theme"] = theme
+    def fake_run_tui(backend, settings, theme=None, *, mock=False):
+        seen["theme"], seen["mock"] = theme, mock
         return 0
 
     monkeypatch.setattr(tui_app, "run_tui", fake_run_tui)
@@ -138,9 +138,9 @@ def test_cli_theme_option_reaches_the_tui(monkeypatch):
     monkeypatch.setattr(common, "has_terminal", lambda: True)
     result = CliRunner().invoke(app, ["--mock", "--theme", "meshdeck-light"])
     assert result.exit_code == 0, result.output
-    assert seen["theme"] == "meshdeck-light"
+    assert seen == {"theme": "meshdeck-light", "mock": True}
     result = CliRunner().invoke(app, ["tui", "--mock", "--theme", "meshdeck-dark"])
-    assert result.exit_code == 0 and seen["theme"] == "meshdeck-dark"
+    assert result.exit_code == 0 and seen == {"theme": "meshdeck-dark", "mock": True}
 
 
 def test_remember_theme_keeps_the_users_comments_and_order(isolated_config):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from console.models import ProcessData, StepData
-from console.tui.screens.detail_parts import cli_lines, failure_line, summary
+from console.tui.screens.detail_parts import cli_lines, failure_line, global_flags, summary
 from console.tui.screens.step import attempt_rows, step_summary
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ def test_cli_lines_for_a_failed_process_offer_resume_and_review_not_terminate():
 
 
 def test_cli_lines_for_a_running_process_offer_terminate_and_carry_the_profile():
-    got = lines("42", "RUNNING", profile="prod eu", mock=True)
+    got = lines("42", "RUNNING", flags=global_flags("prod eu", mock=True))
     assert got[0] == "meshdeck get 42 --steps --profile 'prod eu' --mock"
     assert any(line.startswith("meshdeck terminate 42 ") for line in got)
     assert not any("resume" in line for line in got)

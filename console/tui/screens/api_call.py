@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -23,6 +22,7 @@ from console.errors import MeshdeckError
 from console.format import relative
 from console.services import api_calls
 from console.services.api_calls import CALL_TYPES, METHODS, CallSpec
+from console.tui.screens.base import MeshdeckScreen
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
@@ -60,7 +60,7 @@ class HistoryList(OptionList):
             self.notify("loaded: check it, then ctrl+s sends it", timeout=4)
 
 
-class ApiCallScreen(Screen):
+class ApiCallScreen(MeshdeckScreen):
     """The "API call" section."""
 
     TITLE = "API mapping call"
@@ -197,7 +197,7 @@ class ApiCallScreen(Screen):
     def status(self, text: Text | str) -> None:
         self.query_one("#api-status", Static).update(text)
 
-    @work(exclusive=True, group="api-call")
+    @work(exclusive=True, group="api-call", exit_on_error=False)
     async def send(self, call: CallSpec, body: object) -> None:
         self.busy, self.process_id = True, None
         backend, started = self.app.backend, self.app.now_ms()
@@ -208,7 +208,8 @@ class ApiCallScreen(Screen):
                 backend, call.endpoint, method=call.method, body=body, call_type=call.call_type,
                 request_id=call.request_id or None, correlation_id=call.correlation_id or None,
                 on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"))
-        except Exception as exc:  # 404, timeout, 5xx, unreachable: a notification, never a trace
+        except Exception as exc:  # noqa: BLE001 - 404, timeout, 5xx, unreachable: also kept in
+            # the history with its code, so this worker handles its own failure
             took = self.app.now_ms() - started
             code = getattr(exc, "status", None) if isinstance(exc, MeshdeckError) else None
             self.app.notify_error(exc, f"{call.method} {call.endpoint}")

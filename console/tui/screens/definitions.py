@@ -13,12 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static, Tree
+from textual.worker import Worker
 
 from console.format import duration
 from console.models import ProcessDefinition, StepDefinition
 from console.services.stats import HOUR_MS, DurationStats, duration_stats, recent_executions
+from console.tui.app import MeshdeckApp
+from console.tui.screens.base import MeshdeckScreen
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
 
@@ -29,7 +31,7 @@ def full_name(d: ProcessDefinition) -> str:
     return f"{d.namespace or '?'}/{d.name or '?'}"
 
 
-class DefinitionsScreen(Screen):
+class DefinitionsScreen(MeshdeckScreen):
     """Every process definition, grouped by namespace."""
 
     TITLE = "Definitions"
@@ -47,6 +49,8 @@ class DefinitionsScreen(Screen):
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 tooltip="Show every definition again"),
     ]
+
+    FAILURE_WORDS = {"definitions": "cannot list definitions"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,17 +78,16 @@ class DefinitionsScreen(Screen):
     def table(self) -> DataTable:
         return self.query_one("#defs", DataTable)
 
-    @work(exclusive=True, group="definitions")
+    @work(exclusive=True, group="definitions", exit_on_error=False)
     async def load(self) -> None:
         self.query_one("#def-status", Static).update("loading definitions…")
-        try:
-            found = await self.app.backend.list_definitions()
-        except Exception as exc:  # never a traceback: say it, keep what was shown
-            self.app.notify_error(exc, "cannot list definitions")
-            self.query_one("#def-status", Static).update("could not list definitions (r: retry)")
-            return
+        found = await self.app.backend.list_definitions()
         self.definitions = sorted(found, key=lambda d: (d.namespace or "", d.name or ""))
         self.show()
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        super().worker_failed(worker, error)  # the list shown stays
+        self.query_one("#def-status", Static).update("could not list definitions (r: retry)")
 
     def show(self) -> None:
         text = self.query_one("#def-filter", Input).value.strip().lower()
@@ -128,7 +131,8 @@ class DefinitionsScreen(Screen):
     def action_executions(self) -> None:
         if self.current is not None:
             self.app.run_worker(self.app.show_executions(self.current.namespace,
-                                                         self.current.name))
+                                                         self.current.name),
+                                exit_on_error=False)
 
     def action_run(self) -> None:
         if self.current is not None:
@@ -146,16 +150,17 @@ class DefinitionsScreen(Screen):
         self.load()
 
 
-def open_run(app, definition: ProcessDefinition) -> None:
+def open_run(app: MeshdeckApp, definition: ProcessDefinition) -> None:
     """The Run screen with ``definition`` chosen."""
+    from console.tui.screens.run import RunScreen
 
     async def go() -> None:
         await app.switch_mode("run")
-        choose = getattr(app.screen, "choose", None)
-        if callable(choose):
-            choose(definition.namespace, definition.name)
+        screen = app.screen_stack[0]  # the section's own screen
+        assert isinstance(screen, RunScreen)
+        screen.choose(definition.namespace, definition.name)
 
-    app.run_worker(go())
+    app.run_worker(go(), exit_on_error=False)
 
 
 def step_label(step: StepDefinition) -> Text:
@@ -186,7 +191,7 @@ def stats_lines(stats: DurationStats, window: str) -> Text:
     return text
 
 
-class DefinitionScreen(Screen):
+class DefinitionScreen(MeshdeckScreen):
     """One definition: steps as a tree, configuration, and how its recent executions went."""
 
     TITLE = "Definition"
@@ -249,25 +254,20 @@ class DefinitionScreen(Screen):
             stack.extend((node, child) for child in reversed(step.children or []))
         tree.root.expand()
 
-    @work(exclusive=True, group="definition")
+    @work(exclusive=True, group="definition", exit_on_error=False)
     async def load(self) -> None:
         d = self.definition
         stats = self.query_one("#def-stats", Static)
         stats.update("counting recent executions…")
-        try:
-            if d.namespace and d.name and not d.steps:
-                self.definition = await self.app.backend.get_definition(d.namespace, d.name,
-                                                                        d.version)
-                self.fill_tree()
-                self.query_one(JsonView).show(self._config_value())
-            now = self.app.now_ms()
-            window_ms = STATS_WINDOWS[self.window]
-            rows, capped = await recent_executions(self.app.backend, d.namespace, d.name or "",
-                                                   now, window_ms)
-        except Exception as exc:  # never a traceback
-            self.app.notify_error(exc, f"cannot load {full_name(d)}")
-            stats.update("statistics unavailable (r: retry)")
-            return
+        if d.namespace and d.name and not d.steps:
+            self.definition = await self.app.backend.get_definition(d.namespace, d.name,
+                                                                    d.version)
+            self.fill_tree()
+            self.query_one(JsonView).show(self._config_value())
+        now = self.app.now_ms()
+        window_ms = STATS_WINDOWS[self.window]
+        rows, capped = await recent_executions(self.app.backend, d.namespace, d.name or "",
+                                               now, window_ms)
         self.stats = duration_stats(rows, now, window_ms, capped=capped)
         stats.update(stats_lines(self.stats, self.window))
         self.query_one(Sparkline).data = self.stats.per_hour
@@ -275,12 +275,16 @@ class DefinitionScreen(Screen):
             f"executions per hour, last {self.window} (oldest left) · "
             f"peak {max(self.stats.per_hour, default=0)}")
 
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        self.app.notify_error(error, f"cannot load {full_name(self.definition)}")
+        self.query_one("#def-stats", Static).update("statistics unavailable (r: retry)")
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_executions(self) -> None:
         self.app.run_worker(self.app.show_executions(self.definition.namespace,
-                                                     self.definition.name))
+                                                     self.definition.name), exit_on_error=False)
 
     def action_run(self) -> None:
         open_run(self.app, self.definition)

@@ -3,7 +3,7 @@
 A summary (status, ids, times, tags, and the failing step's error on top), then tabs: the steps
 as a tree (the failed step focused on open; ``enter`` opens a step), a timeline of the steps,
 and the input, output and state as foldable JSON. Every backend call runs in a worker; an error
-is a notification and the screen keeps what it last showed.
+is a notification (``worker_failed``) and the screen keeps what it last showed.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
+from textual.worker import Worker
 
-from console.errors import MeshdeckError
 from console.models import ProcessData
-from console.tui.screens.detail_parts import CopyCommandScreen, cli_lines, failure_line, summary
+from console.tui.app import error_text
+from console.tui.commands import PaletteCommand
+from console.tui.screens.base import MeshdeckScreen
+from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
+                                              summary)
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
@@ -29,7 +32,7 @@ TABS = ("steps", "timeline", "input", "output", "state")
 ACTIONS = ("terminate", "resume", "review", "rerun")
 
 
-class ExecutionDetailScreen(Screen):
+class ExecutionDetailScreen(MeshdeckScreen):
     """One execution: summary, steps, timeline, input/output/state, and actions."""
 
     TITLE = "Execution"
@@ -94,21 +97,16 @@ class ExecutionDetailScreen(Screen):
     def on_actions_done(self, _message: Any) -> None:
         self.refresh_data()
 
-    @work(exclusive=True, group="detail-load")
+    @work(exclusive=True, group="detail-load", exit_on_error=False)
     async def load(self) -> None:
-        try:
-            process = await self.app.backend.get_process(self.process_id, include_steps=True)
-        except MeshdeckError as exc:
-            self._failed(exc)
-            return
-        self.show(process)
+        self.show(await self.app.backend.get_process(self.process_id, include_steps=True))
 
-    def _failed(self, exc: MeshdeckError) -> None:
-        self.notify(f"process {self.process_id}: {exc}", title="could not load", severity="error",
-                    timeout=8, markup=False)
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        self.notify(f"process {self.process_id}: {error_text(error)}", title="could not load",
+                    severity="error", timeout=8, markup=False)
         if self.process is None:
             self.query_one("#summary", Static).update(Text.assemble(
-                (f"Could not load process {self.process_id}: ", "bold red"), str(exc),
+                (f"Could not load process {self.process_id}: ", "bold red"), error_text(error),
                 ("\nPress r to try again, escape to go back.", "dim")))
 
     def show(self, process: ProcessData) -> None:
@@ -139,17 +137,13 @@ class ExecutionDetailScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
-            if self.app_read_only:
+            if self.app.read_only:
                 return False  # hidden and blocked
             if self.app.backend.unsupported(str(parameters[0])):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
             return True if self.app.backend.applies(str(parameters[0]), status) else None
         return True
-
-    @property
-    def app_read_only(self) -> bool:
-        return bool(getattr(self.app, "read_only", False))
 
     @property
     def tabs(self) -> TabbedContent:
@@ -170,7 +164,7 @@ class ExecutionDetailScreen(Screen):
             target.focus()
 
     def action_act(self, action: str) -> None:
-        if self.app_read_only or self.process is None or action not in ACTIONS:
+        if self.app.read_only or self.process is None or action not in ACTIONS:
             return
         self.app.start_action(action, [self.process_id], {self.process_id: self.process.status})
 
@@ -193,12 +187,11 @@ class ExecutionDetailScreen(Screen):
             return
         self.app.push_screen(StepScreen(str(step.id), step))
 
-    def _cli_lines(self):
+    def _cli_lines(self) -> list[CliLine]:
         step = self.query_one(StepTree).current_step
         return cli_lines(self.process_id, self.process.status if self.process else None,
-                         step_id=step.id if step else None,
-                         profile=getattr(self.app.settings, "profile", None),
-                         mock=bool(getattr(self.app, "mock", False)), backend=self.app.backend)
+                         step_id=step.id if step else None, flags=self.cli_flags(),
+                         backend=self.app.backend)
 
     def action_copy_cli(self) -> None:
         def copy(line: str | None) -> None:
@@ -210,14 +203,10 @@ class ExecutionDetailScreen(Screen):
     def action_copy_id(self) -> None:
         self.app.copy(self.process_id, "process id")
 
-    def palette_commands(self) -> list[Any]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Extra command-palette entries: each CLI line, copied in one go."""
         from functools import partial
 
-        try:
-            from console.tui.commands import PaletteCommand
-        except ImportError:  # pragma: no cover - the palette module is the app's
-            return []
         return [PaletteCommand(f"Copy CLI: {c.line}", c.help, partial(self.app.copy, c.line,
                                                                        "CLI command"))
                 for c in self._cli_lines()]

@@ -32,27 +32,31 @@ class CliLine:
     help: str
 
 
-def _global_flags(profile: str | None, mock: bool) -> str:
+def global_flags(profile: str | None = None, mock: bool = False,
+                 backend_kind: str | None = None) -> str:
+    """The global options a copied line needs to reach what this console reaches: ``--profile``,
+    ``--mock`` (the embedded mock) and ``--backend`` (None: leave it to the default)."""
     flags = ""
     if profile:
         flags += f" --profile {shlex.quote(profile)}"
     if mock:
         flags += " --mock"
+    if backend_kind:
+        flags += f" --backend {shlex.quote(backend_kind)}"
     return flags
 
 
-def cli_lines(process_id: str, status: str | None, *, step_id: int | None = None,
-              profile: str | None = None, mock: bool = False,
-              backend: Any = None) -> list[CliLine]:
+def cli_lines(process_id: str, status: str | None, *, step_id: int | str | None = None,
+              flags: str = "", backend: object | None = None) -> list[CliLine]:
     """The CLI lines equivalent to what this screen shows and can do, most useful first.
 
-    Showing the execution comes first, then every action that applies to ``status`` (the
-    destructive ones carry ``--yes``, as a script would run them), then the focused step.
+    Showing the execution comes first, then every action that applies to ``status`` on
+    ``backend`` (the destructive ones carry ``--yes``, as a script would run them), then the
+    focused step. ``flags`` (``global_flags``) end every line.
     """
     if backend is None:
         from console.backends.unmeshed import UnmeshedClient as backend
     pid = shlex.quote(str(process_id))
-    flags = _global_flags(profile, mock)
     lines = [CliLine(f"meshdeck get {pid} --steps{flags}", "show this execution and its steps")]
     for action, extra, words in (
         ("resume", " --yes", "resume it (retries the failed steps)"),
@@ -63,8 +67,13 @@ def cli_lines(process_id: str, status: str | None, *, step_id: int | None = None
             lines.append(CliLine(f"meshdeck {action} {pid}{extra}{flags}", words))
     lines.append(CliLine(f"meshdeck rerun {pid}{flags}", "run it again with the same input"))
     if step_id is not None:
-        lines.append(CliLine(f"meshdeck step {step_id}{flags}", "show the focused step"))
+        lines.append(CliLine(step_line(step_id, flags), "show the focused step"))
     return lines
+
+
+def step_line(step_id: int | str, flags: str = "") -> str:
+    """``meshdeck step ID`` with ``flags``."""
+    return f"meshdeck step {shlex.quote(str(step_id))}{flags}"
 
 
 def failure_line(process: ProcessData) -> Text | None:

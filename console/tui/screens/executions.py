@@ -1,27 +1,27 @@
 """The home screen: find executions, mark them, act on them in bulk.
 
-Every backend call runs in a worker; a failure shows a notification and the last good rows stay.
-Workers: ``search`` (a page, or "load all" streaming every page), ``counts`` (status facets),
-``matching`` ("select all matching": every id and status of the query, capped).
+Every backend call runs in a worker; a failure shows one notification (``worker_failed``) and
+the last good rows stay. Workers: ``search`` (a page, or "load all" streaming every page),
+``counts`` (status facets), ``matching`` ("select all matching": every id and status of the
+query, capped). The state and the status line that follows it are in ``executions_state``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar
+from textual.worker import Worker
 
 from console.errors import MeshdeckError
 from console.models import ProcessData, ProcessSummary
-from console.services.search import COUNT_CAP, Count, count_matches, fetch_page, iter_pages
+from console.services.search import (Count, collect_statuses, count_by_status, fetch_page,
+                                     iter_pages, total_count)
 from console.tui.bulk import ActionsDone
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
+from console.tui.screens.executions_state import ExecutionsState, StatusLine, TableFacts
 from console.tui.widgets.facets import STATUSES, StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
@@ -36,7 +36,7 @@ FACET_CAP = 1000
 AUTO_REFRESH = (0, 5, 30)
 
 
-class ExecutionsScreen(Screen):
+class ExecutionsScreen(ExecutionsState):
     """Executions in a time window, filtered, paged, marked, acted upon."""
 
     TITLE = "Executions"
@@ -75,22 +75,15 @@ class ExecutionsScreen(Screen):
           for i, s in enumerate(STATUSES)],
     ]
 
+    FAILURE_WORDS = {"search": "search failed", "matching": "search failed"}
+
     def __init__(self, window: str = DEFAULT_WINDOW) -> None:
         super().__init__()
         self.start_window = window
-        self.filters = Filters(window=window)
-        self.page_offset = 0
-        self.has_more = False
-        self.loaded_all = False
-        self.busy = False
-        self.total: Count | None = None
+        self.set_reactive(ExecutionsScreen.filters, Filters(window=window))
+        #: Matches per status, as the facets show them (filled in one status at a time).
         self.counts: dict[str, Count] = {}
         self._counts_due = False
-        self.all_matching: dict[str, str | None] | None = None
-        self.all_matching_capped = False
-        self.refresh_every = 0
-        self._timer: Timer | None = None
-        self.last_error: str | None = None
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -101,7 +94,7 @@ class ExecutionsScreen(Screen):
         yield StatusFacets(id="facets")
         yield ProcessTable(self.app.now, id="table")
         yield ProgressBar(id="progress", show_eta=False)
-        yield Static(id="status", markup=False)
+        yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
         yield Footer()
 
     @property
@@ -124,43 +117,6 @@ class ExecutionsScreen(Screen):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
         return True
 
-    # ---- status line -----------------------------------------------------------------------
-
-    def update_status(self) -> None:
-        table = self.table
-        rows = len(table.rows)
-        if self.loaded_all:
-            span = f"all {rows:,} loaded" + (" (loading…)" if self.busy else "")
-        elif rows:
-            end = self.page_offset + rows
-            if not self.has_more:
-                of = f"{end:,}"
-            elif self.total is not None and self.total.value >= end:
-                of = str(self.total)
-            else:
-                of = "many"
-            span = f"{self.page_offset + 1:,}–{end:,} of {of}"
-        else:
-            span = "loading…" if self.busy else "no rows"
-        parts = [span]
-        if self.all_matching is not None:
-            cap = "+" if self.all_matching_capped else ""
-            parts.append(f"all {len(self.all_matching):,}{cap} matching selected")
-        elif table.marks:
-            hidden = len(table.marks - {table.row_key(r) for r in table.rows})
-            parts.append(f"{len(table.marks):,} marked" + (f" ({hidden} not shown)"
-                                                           if hidden else ""))
-        if table.sort_column:
-            parts.append(f"sorted by {table.sort_column} {'▼' if table.sort_reverse else '▲'}")
-        parts.append(f"auto-refresh {self.refresh_every}s" if self.refresh_every
-                     else "auto-refresh off")
-        if self.app.read_only:
-            parts.append("READ-ONLY")
-        if self.last_error:
-            parts.append(f"last error: {self.last_error}")
-        parts.append(self.filters.describe())
-        self.query_one("#status", Static).update("  ·  ".join(parts))
-
     # ---- loading ---------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
@@ -180,41 +136,47 @@ class ExecutionsScreen(Screen):
             self.notify(str(exc), severity="warning", markup=False)
             return None
 
-    def _failed(self, exc: BaseException) -> None:
-        self.last_error = str(exc) if isinstance(exc, MeshdeckError) else type(exc).__name__
-        self.app.notify_error(exc, "search failed")
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == "counts":
+            # No second notification (the search reports errors): the facet being counted
+            # shows "?", those not reached yet stay "…".
+            status = next((s for s in STATUSES if s not in self.counts), None)
+            if status is not None:
+                self.facets.set_count(status, "?")
+            return
+        super().worker_failed(worker, error)
+        self.last_error = str(error) if isinstance(error, MeshdeckError) else type(error).__name__
         # An empty table must not read as "nothing failed" when the search itself failed.
         self.table.empty_text = f"the search failed: {self.last_error} (r: retry)"
         self.table.refresh()
+
+    def _show_rows(self, rows: list[ProcessSummary], *, append: bool = False) -> None:
+        """Rows into the table (replacing the rows shown, or after them)."""
+        if append:
+            self.table.append_rows(rows)
+        else:
+            self.table.set_rows(rows)
+        self.table_facts = TableFacts.of(self.table)
 
     def _slim(self, rows: list[ProcessData]) -> list[ProcessSummary]:
         """The rows' summaries (not their payloads: 100,000 of those need gigabytes)."""
         return [ProcessSummary.of(p) for p in rows]
 
-    @work(exclusive=True, group="search")
+    @work(exclusive=True, group="search", exit_on_error=False)
     async def load_page(self) -> None:
         query = self._query(offset=self.page_offset, limit=PAGE_SIZE)
         if query is None:
             return
-        self.busy = True
-        self.update_status()
-        try:
-            page = await fetch_page(self.app.backend, query)
-        except Exception as exc:  # MeshdeckError and anything unexpected: never crash
-            self._failed(exc)
-        else:
-            self.last_error = None
-            self.has_more = page.has_more
-            self.table.empty_text = NO_MATCH
-            self.table.set_rows(self._slim(page.rows))
-            if self._counts_due:
-                self._counts_due = False
-                self.load_counts()
-        finally:
-            self.busy = False
-            self.update_status()
+        page = await fetch_page(self.app.backend, query)
+        self.last_error = None
+        self.has_more = page.has_more
+        self.table.empty_text = NO_MATCH
+        self._show_rows(self._slim(page.rows))
+        if self._counts_due:
+            self._counts_due = False
+            self.load_counts()
 
-    @work(exclusive=True, group="search")
+    @work(exclusive=True, group="search", exit_on_error=False)
     async def load_all(self) -> None:
         query = self._query(offset=0, limit=LOAD_ALL_PAGE)
         if query is None:
@@ -222,72 +184,44 @@ class ExecutionsScreen(Screen):
         bar = self.query_one(ProgressBar)
         bar.update(total=self.total.value if self.total and not self.total.capped else None,
                    progress=0)
-        bar.display = True
-        self.busy, self.loaded_all, self.page_offset = True, True, 0
+        self.loaded_all, self.page_offset = True, 0
         first = True
-        try:
-            async for page_rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE):
-                rows = self._slim(page_rows)
-                if first:
-                    self.table.set_rows(rows)
-                    first = False
-                else:
-                    self.table.append_rows(rows)
-                bar.advance(len(rows))
-                self.update_status()
-            self.table.empty_text = NO_MATCH
-            if first:
-                self.table.set_rows([])
-            self.table.resort()
-            self.last_error = None
-        except Exception as exc:
-            self._failed(exc)
-        finally:
-            self.busy = False
-            bar.display = False
-            self.update_status()
+        async for page_rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE):
+            rows = self._slim(page_rows)
+            self._show_rows(rows, append=not first)
+            first = False
+            bar.advance(len(rows))
+        self.table.empty_text = NO_MATCH
+        if first:
+            self._show_rows([])
+        self.table.resort()
+        self.last_error = None
 
-    @work(exclusive=True, group="counts")
+    @work(exclusive=True, group="counts", exit_on_error=False)
     async def load_counts(self) -> None:
         query = self._query(offset=0, limit=PAGE_SIZE, statuses=[])
         if query is None:
             return
         self.facets.reset_counts()
         self.counts, self.total = {}, None
-        for status in STATUSES:
-            try:
-                count = await count_matches(self.app.backend, replace(query, statuses=[status]),
-                                            cap=FACET_CAP)
-            except Exception:  # the search worker reports errors; a facet just shows "?"
-                self.facets.set_count(status, "?")
-                return
-            self.counts[status] = count
-            self.facets.set_count(status, str(count))
-        chosen = self.filters.statuses or STATUSES
-        total = sum(self.counts[s].value for s in chosen if s in self.counts)
-        capped = any(self.counts[s].capped for s in chosen if s in self.counts)
+        await count_by_status(self.app.backend, query, STATUSES, cap=FACET_CAP,
+                              on_count=self._counted)
         # Without a status filter, statuses outside the known seven are not in this total.
-        self.total = Count(total, capped)
-        self.update_status()
+        self.total = total_count(self.counts, self.filters.statuses or STATUSES)
 
-    @work(exclusive=True, group="matching")
+    def _counted(self, status: str, count: Count) -> None:
+        self.counts[status] = count
+        self.facets.set_count(status, str(count))
+
+    @work(exclusive=True, group="matching", exit_on_error=False)
     async def collect_matching(self) -> None:
         query = self._query(offset=0, limit=LOAD_ALL_PAGE)
         if query is None:
             return
         self.notify("collecting every matching execution…", timeout=3)
-        found: dict[str, str | None] = {}
-        try:
-            async for rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE,
-                                         max_rows=COUNT_CAP + 1):
-                found.update((str(p.process_id), p.status) for p in rows)
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self.all_matching_capped = len(found) > COUNT_CAP
-        self.all_matching = dict(list(found.items())[:COUNT_CAP])
-        self.table.set_marks(self.all_matching)
-        self.update_status()
+        found, capped = await collect_statuses(self.app.backend, query)
+        self.all_matching_capped, self.all_matching = capped, found
+        self.table.set_marks(found)
 
     # ---- events ----------------------------------------------------------------------------
 
@@ -297,6 +231,12 @@ class ExecutionsScreen(Screen):
 
     def on_status_facets_toggled(self, event: StatusFacets.Toggled) -> None:
         self._apply_filters()
+
+    def filter_to(self, namespace: str | None, name: str | None) -> None:
+        """Show one definition's executions (``namespace``/``name``; the other filters stay)."""
+        self.query_one(FilterBar).set_definition(namespace or "", name or "")
+        self._apply_filters()
+        self.table.focus()
 
     def _apply_filters(self) -> None:
         """New filters: back to the first page; marks stay (they are ids)."""
@@ -308,10 +248,10 @@ class ExecutionsScreen(Screen):
     def on_virtual_table_marks_changed(self, event: VirtualTable.MarksChanged) -> None:
         if self.all_matching is not None and event.table.marks != set(self.all_matching):
             self.all_matching = None  # the user changed the selection by hand
-        self.update_status()
+        self.table_facts = TableFacts.of(event.table)
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
-        self.update_status()
+        self.table_facts = TableFacts.of(event.table)
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         self.app.open_process(str(event.row.process_id))
@@ -333,7 +273,7 @@ class ExecutionsScreen(Screen):
         self.app.open_process(str(row.process_id))
 
     def action_focus_search(self) -> None:
-        self.query_one("#f-text").focus()
+        self.query_one(FilterBar).focus_text()
 
     def action_refresh(self) -> None:
         self.refresh_data()
@@ -354,11 +294,8 @@ class ExecutionsScreen(Screen):
 
     def action_load_all(self) -> None:
         if self.loaded_all and self.busy:
-            self.workers.cancel_group(self, "search")
-            self.busy = False
-            self.query_one(ProgressBar).display = False
+            self.workers.cancel_group(self, "search")  # busy and the progress bar follow
             self.notify(f"stopped loading at {len(self.table.rows):,} rows")
-            self.update_status()
             return
         self.load_all()
 
@@ -366,7 +303,7 @@ class ExecutionsScreen(Screen):
         self.collect_matching()
 
     def action_clear_marks(self) -> None:
-        if self.focused is not None and self.focused.id and self.focused.id.startswith("f-"):
+        if self.query_one(FilterBar).has_focus_within:  # escape leaves a filter field first
             self.table.focus()
             return
         self.all_matching = None
@@ -377,17 +314,7 @@ class ExecutionsScreen(Screen):
                                            % len(AUTO_REFRESH)])
 
     def set_auto_refresh(self, seconds: int) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self.refresh_every = seconds
-        if seconds:
-            self._timer = self.set_interval(seconds, self._auto_tick)
-        self.update_status()
-
-    def _auto_tick(self) -> None:
-        if not self.busy and self.app.screen is self:
-            self.refresh_data()
+        self.refresh_every = seconds  # the timer follows (ExecutionsState.watch_refresh_every)
 
     def action_window(self) -> None:
         presets = [w for w in WINDOWS if w != "custom"]
@@ -397,8 +324,7 @@ class ExecutionsScreen(Screen):
         self.query_one(FilterBar).set_window(following)
 
     def action_more_filters(self) -> None:
-        if self.query_one(FilterBar).toggle_more():
-            self.query_one("#f-triggers").focus()
+        self.query_one(FilterBar).toggle_more()
 
     def action_sort(self) -> None:
         keys = [key for key, _ in self.table.sortable]

@@ -12,10 +12,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.worker import Worker
 
 from console.models import ProcessDefinition, ProcessRequest
+from console.tui.screens.base import MeshdeckScreen
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.screen_tabs import ScreenTabs
 
@@ -38,7 +39,7 @@ def parse_timeout(text: str) -> float | None:
     return value
 
 
-class RunScreen(Screen):
+class RunScreen(MeshdeckScreen):
     """The "run" section: start a process from a definition."""
 
     TITLE = "Run a process"
@@ -52,6 +53,8 @@ class RunScreen(Screen):
         Binding("ctrl+d", "default_input", "Default input", priority=True,
                 tooltip="Put the definition's defaultInput back in the editor"),
     ]
+
+    FAILURE_WORDS = {"run-defs": "cannot list definitions", "run": "the run failed"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,13 +95,14 @@ class RunScreen(Screen):
     def say(self, text: str) -> None:
         self.query_one("#run-state", Static).update(text)
 
-    @work(exclusive=True, group="run-defs")
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        super().worker_failed(worker, error)
+        if worker.group == "run":
+            self.say("the run failed: see the notification")
+
+    @work(exclusive=True, group="run-defs", exit_on_error=False)
     async def load(self) -> None:
-        try:
-            found = await self.app.backend.list_definitions()
-        except Exception as exc:
-            self.app.notify_error(exc, "cannot list definitions")
-            return
+        found = await self.app.backend.list_definitions()
         self.definitions = {f"{d.namespace}/{d.name}": d for d in
                             sorted(found, key=lambda d: (d.namespace or "", d.name or ""))}
         select = self.query_one("#run-def", Select)
@@ -118,15 +122,16 @@ class RunScreen(Screen):
         elif event.select.id == "run-mode":
             self.query_one("#run-timeout", Input).disabled = event.value != "sync"
 
-    @work(exclusive=True, group="run-def")
+    @work(exclusive=True, group="run-def", exit_on_error=False)
     async def load_definition(self, key: str) -> None:
-        """Versions and the full definition (for defaultInput) of the chosen one."""
+        """Versions and the full definition (for defaultInput) of the chosen one; when they
+        cannot be fetched, the definition as listed (the form stays usable)."""
         known = self.definitions.get(key)
         namespace, _, name = key.partition("/")
         try:
             versions = await self.app.backend.definition_versions(namespace, name)
             full = await self.app.backend.get_definition(namespace, name)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - falls back to the listed definition
             self.app.notify_error(exc, f"cannot load {key}")
             full, versions = known, []
         if full is None:
@@ -198,20 +203,16 @@ class RunScreen(Screen):
         if built is not None:
             self.start(*built)
 
-    @work(exclusive=True, group="run")
+    @work(exclusive=True, group="run", exit_on_error=False)
     async def start(self, request: ProcessRequest, sync: bool, timeout: float | None) -> None:
         form = self.query_one(JsonEditor)
         self.busy = True
         form.loading = sync  # the spinner while the server runs it
         self.say(f"running {request.namespace}/{request.name} "
                  f"{'and waiting up to ' + format(timeout, 'g') + ' s' if sync else 'async'}…")
-        try:
+        try:  # a failure: worker_failed says so
             process = (await self.app.backend.run_sync(request, timeout=timeout) if sync
                        else await self.app.backend.run_async(request))
-        except Exception as exc:
-            self.app.notify_error(exc, "the run failed")
-            self.say("the run failed: see the notification")
-            return
         finally:
             self.busy = False
             form.loading = False

@@ -16,12 +16,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import Worker
 
 from console import format as fmt
-from console.errors import MeshdeckError
 from console.models import StepData, StepExecution, extract_error
+from console.tui.app import error_text
+from console.tui.screens.base import MeshdeckScreen
+from console.tui.screens.detail_parts import step_line
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import STATUS_GLYPHS
 
@@ -111,7 +113,7 @@ def step_summary(step: StepData, now: datetime) -> RenderableType:
     return Group(head, grid)
 
 
-class StepScreen(Screen):
+class StepScreen(MeshdeckScreen):
     """One step of an execution, with all its attempts."""
 
     TITLE = "Step"
@@ -161,19 +163,17 @@ class StepScreen(Screen):
     def on_actions_done(self, _message: object) -> None:
         self.refresh_data()
 
-    @work(exclusive=True, group="step-load")
+    @work(exclusive=True, group="step-load", exit_on_error=False)
     async def load(self) -> None:
-        try:
-            step = await self.app.backend.get_step(self.step_id)
-        except MeshdeckError as exc:
-            self.notify(f"step {self.step_id}: {exc}", title="could not load", severity="error",
-                        timeout=8, markup=False)
-            if self.step is None:
-                self.query_one("#step-summary", Static).update(Text.assemble(
-                    (f"Could not load step {self.step_id}: ", "bold red"), str(exc),
-                    ("\nPress r to try again, escape to go back.", "dim")))
-            return
-        self.show(step)
+        self.show(await self.app.backend.get_step(self.step_id))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        self.notify(f"step {self.step_id}: {error_text(error)}", title="could not load",
+                    severity="error", timeout=8, markup=False)
+        if self.step is None:
+            self.query_one("#step-summary", Static).update(Text.assemble(
+                (f"Could not load step {self.step_id}: ", "bold red"), error_text(error),
+                ("\nPress r to try again, escape to go back.", "dim")))
 
     def show(self, step: StepData) -> None:
         """Put ``step`` on screen; the attempts cursor stays where it was."""
@@ -236,10 +236,4 @@ class StepScreen(Screen):
             target.focus()
 
     def action_copy_cli(self) -> None:
-        profile = getattr(self.app.settings, "profile", None)
-        line = f"meshdeck step {self.step_id}"
-        if profile:
-            line += f" --profile {profile}"
-        if getattr(self.app, "mock", False):
-            line += " --mock"
-        self.app.copy(line, "CLI command")
+        self.app.copy(step_line(self.step_id, self.cli_flags()), "CLI command")

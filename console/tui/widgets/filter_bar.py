@@ -89,8 +89,22 @@ class FilterBar(Vertical):
         self.query_one("#f-window", Select).value = window
 
     def toggle_more(self) -> bool:
+        """Show or hide the second row; shown, its first field takes the focus."""
         self.toggle_class("-more")
-        return self.has_class("-more")
+        shown = self.has_class("-more")
+        if shown:
+            self.query_one(f"#{next(iter(MORE_FIELDS))}", Input).focus()
+        return shown
+
+    def focus_text(self) -> None:
+        """The cursor into the full text search."""
+        self.query_one("#f-text", Input).focus()
+
+    def set_definition(self, namespace: str, name: str) -> None:
+        """Filter to one process definition's executions: its namespace and name (the other
+        fields stay as they are). Not applied until ``Applied`` (or the owner reads the bar)."""
+        self.query_one("#f-namespace", Input).value = namespace
+        self.query_one("#f-names", Input).value = name
 
     def read(self, statuses: list[str]) -> Filters:
         """The filters as typed, with ``statuses`` from the facets."""

@@ -1,0 +1,49 @@
+"""What every full screen of meshdeck shares: a typed ``self.app`` and one place for failures.
+
+- ``self.app`` is the ``MeshdeckApp`` (Textual's ``getters.app``), so a type checker sees
+  ``self.app.backend``, ``self.app.settings``, ``self.app.mock`` and catches a misspelt one; an
+  attribute the app lacks is an error, not a silent ``getattr`` default.
+- ``cli_flags()``: the global options a copied command line needs (profile, mock, backend).
+- A worker that raises does not reach the app (start it with ``exit_on_error=False``): the
+  ``Worker.StateChanged`` handler here turns the failure into one notification, never a
+  traceback, and what the screen shows stays. A screen that must show the failure itself (a
+  status line, an empty table that must not read "nothing matches") overrides ``worker_failed``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import getters
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from console.tui.app import MeshdeckApp
+
+
+class MeshdeckScreen(Screen):
+    """A full screen of the console (not a dialog)."""
+
+    app = getters.app(MeshdeckApp)
+
+    #: Words put before a failed worker's error in its notification, by worker group.
+    FAILURE_WORDS: ClassVar[dict[str, str]] = {}
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.worker_failed(event.worker, event.worker.error)
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """``worker`` (one of this screen's) raised ``error``: say so once; keep the screen."""
+        self.app.notify_error(error, self.FAILURE_WORDS.get(worker.group, ""))
+
+    def cli_flags(self) -> str:
+        """The global options of a copied ``meshdeck`` line, so that it reaches what this
+        console reaches: the profile, ``--mock``, and ``--backend`` when one was chosen (by
+        flag, environment or profile; the default needs none)."""
+        from console.tui.screens.detail_parts import global_flags
+
+        settings = self.app.settings
+        chosen = settings.source.get("backend", "default") != "default"
+        return global_flags(settings.profile, self.app.mock,
+                            settings.backend if chosen else None)
