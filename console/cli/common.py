@@ -201,6 +201,19 @@ def mock_app(state: State) -> Any:
     return connect.new_mock_app(state.settings().backend, faults=plan)
 
 
+def session_journal(state: State | None = None) -> Any:
+    """The action journal of this command (``console.services.journal``): in the data folder of
+    its settings, a mock-only folder with ``--mock``. A journal that cannot be written is a
+    warning on stderr: the action itself was sent."""
+    from console.services.data_folder import data_folder
+    from console.services.journal import Journal
+
+    state = state or get_state()
+    settings = state.settings()
+    return Journal(data_folder(settings, mock=state.mock), settings.profile,
+                   on_problem=lambda problem: err(f"meshdeck: warning: {problem}"))
+
+
 def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:
     """Open the backend, run ``body(backend)`` in one ``asyncio.run``, close it in ``finally``."""
     import asyncio

@@ -6,7 +6,8 @@
 3. Confirm in a modal: the action, how many, the ones it cannot apply to, a reason where the API
    takes one; a confirmation that would change nothing has no confirm button. Cancel sends
    nothing. Only the ids the action applies to are sent.
-4. Send in a worker with a progress bar, through the one engine (``run_action``); never retried.
+4. Send in a worker with a progress bar, through the one engine (``run_action``); never retried;
+   journaled in ``app.journal``.
 5. Show per-id results (``outcome_rows``): "retry" offers failed and not-sent ids (and unknown
    ones of an idempotent action, whose status is checked again first); an unknown rerun is
    offered for a check, never for a resend. Then every screen gets ``ActionsDone``.
@@ -112,7 +113,7 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
     await app.push_screen(progress)
     try:
         outcome = await run_action(app.backend, action, send, reason=answer.reason or None,
-                                   on_progress=progress.advance_to)
+                                   on_progress=progress.advance_to, journal=app.journal)
     finally:
         progress.dismiss()
     rows = result_rows(selection, outcome_rows(outcome))

@@ -119,7 +119,7 @@ class ApiCallScreen(MeshdeckScreen):
 
     def on_mount(self) -> None:
         try:
-            self.history = api_calls.load_history(self.history_key)
+            self.history = api_calls.load_history(self.history_key, self.app.data_folder)
         except Exception as exc:  # noqa: BLE001 - an odd data dir must not stop the screen
             self.app.notify_error(exc, "cannot read the call history")
         self.show_history()
@@ -207,7 +207,8 @@ class ApiCallScreen(MeshdeckScreen):
             answer = await api_calls.send(
                 backend, call.endpoint, method=call.method, body=body, call_type=call.call_type,
                 request_id=call.request_id or None, correlation_id=call.correlation_id or None,
-                on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"))
+                on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"),
+                journal=self.app.journal)
         except Exception as exc:  # noqa: BLE001 - 404, timeout, 5xx, unreachable: also kept in
             # the history with its code, so this worker handles its own failure
             took = self.app.now_ms() - started
@@ -235,7 +236,7 @@ class ApiCallScreen(MeshdeckScreen):
         made = api_calls.with_outcome(call, self.app.now_ms(), outcome)
         self.history = api_calls.add_to_history(self.history, made)
         try:
-            api_calls.save_history(self.history_key, self.history)
+            api_calls.save_history(self.history_key, self.history, self.app.data_folder)
         except OSError as exc:
             self.notify(f"the call history was not saved: {exc}", severity="warning",
                         markup=False)
