@@ -26,6 +26,7 @@ from console.cli import (
     run,
     search,
     serve_web,
+    views_cmd,
 )
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
@@ -207,6 +208,7 @@ app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 for module in (search, failures, get, diff, actions, run, definitions, serve_web):
     module.register(app)
+app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
 app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
 

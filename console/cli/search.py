@@ -8,6 +8,7 @@ import typer
 
 from console.cli.common import err, run_with_backend
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
+from console.cli.query_opts import QueryOpt, ViewOpt, combine, load_view
 
 
 def search(
@@ -21,17 +22,26 @@ def search(
         "--columns", rich_help_panel=OUTPUT, metavar="A,B,...",
         help="Columns for table, csv and json: id, namespace, name, version, status, trigger, type, "
              "started, updated, duration, correlation, request, error.")] = None,
+    query_line: QueryOpt = None,
+    view: ViewOpt = None,
 ) -> None:
     """Find executions (newest first; the last 24 hours unless --since says otherwise).
 
     Examples:  meshdeck search --status failed --since 2h
                meshdeck search --name checkout --status FAILED,TIMED_OUT -o ids
+               meshdeck search --query 'status:FAILED name:checkout since:2h text:"gateway"'
+               meshdeck search --view failing-checkout --since 1h
     """
     from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS
     from console.cli.output import RowWriter, choose_format, pick_columns
 
     fmt = choose_format(output)
+    saved = load_view(view) if view is not None else None
+    filters = combine(filters, query_line, saved)
+    if columns is None and saved is not None and saved.columns:
+        columns = ",".join(saved.columns)
     cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
+    order = sort_key(saved, all_) if saved is not None else None
     query = filters.query(limit=limit, offset=offset)
     writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
                        columns_chosen=columns is not None)
@@ -44,7 +54,7 @@ def search(
                 writer.write(rows)
             return False
         page = await fetch_page(backend, query)
-        writer.write(page.rows)
+        writer.write(sorted(page.rows, key=order[0], reverse=order[1]) if order else page.rows)
         return page.has_more
 
     try:
@@ -58,6 +68,26 @@ def search(
         err("no execution matches (searched the last 24 hours unless --since was given)")
     elif has_more and fmt == "table":
         err(f"showing {writer.count} (more match: use --all, --limit or --offset {offset + limit})")
+
+
+def sort_key(view, all_: bool):
+    """(key, descending) to sort a page by the view's sort column; None without one. With
+    ``--all`` rows are written as they come, so the sort is not applied (and that is said)."""
+    from console.cli.columns import PROCESS_COLUMNS
+
+    if view.sort_column is None:
+        return None
+    by_name = {c.name: c for c in PROCESS_COLUMNS}
+    column = by_name.get(view.sort_column)
+    if column is None:
+        err(f"meshdeck: warning: view {view.name!r} sorts by {view.sort_column!r}, which is not a "
+            f"column here; newest first instead")
+        return None
+    if all_:
+        err(f"meshdeck: warning: --all writes rows as they come, newest first: view "
+            f"{view.name!r}'s sort by {view.sort_column} is not applied")
+        return None
+    return (lambda p: (column.value(p) is None, column.value(p))), view.descending
 
 
 def register(app: typer.Typer) -> None:
