@@ -48,6 +48,11 @@ class Backend(ABC):
     UNSUPPORTED: ClassVar[Mapping[str, str]] = {}
     #: Search filters this backend cannot honour -> why (``SearchQuery`` field names).
     UNSUPPORTED_FILTERS: ClassVar[Mapping[str, str]] = {}
+    #: The trigger types and process types a search may filter by (a typed value is checked
+    #: against them before anything is sent). Empty: no such filter here (see
+    #: ``UNSUPPORTED_FILTERS``). Statuses are not checked: a newer server may have more.
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    PROCESS_TYPES: ClassVar[tuple[str, ...]] = ()
     #: ``count()`` gives an exact number of matches.
     IMPLEMENTS_COUNT: ClassVar[bool] = False
     #: ``call_api_mapping()`` and ``stream_api_mapping()`` work.
@@ -105,8 +110,15 @@ class Backend(ABC):
 
     @classmethod
     def unsupported_filters(cls, query: SearchQuery) -> list[str]:
-        """One line per filter of ``query`` this backend cannot honour (empty: all fine)."""
-        return [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
+        """One line per filter of ``query`` this backend cannot honour, or whose value it does
+        not know (``TRIGGERS``, ``PROCESS_TYPES``) (empty: all fine)."""
+        problems = [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
+        for label, given, known in (("trigger", query.trigger_types, cls.TRIGGERS),
+                                    ("type", query.process_types, cls.PROCESS_TYPES)):
+            wrong = [value for value in given if known and value not in known]
+            if wrong:
+                problems.append(f"{label} {', '.join(wrong)} (known: {', '.join(known)})")
+        return problems
 
     @classmethod
     def applies(cls, action: str, status: str | None) -> bool:

@@ -302,6 +302,15 @@ def backend_class(state: State) -> Any:
         raise CliProblem(str(exc)) from None
 
 
+def refuse_unsupported_filters(state: State, query: Any) -> None:
+    """A filter this backend cannot search by, or a trigger / type it does not know, is a usage
+    error before anything is sent (never silently dropped)."""
+    problems = backend_class(state).unsupported_filters(query)
+    if problems:
+        raise CliProblem(f"the {state.settings().backend} backend cannot search by "
+                         + "; ".join(problems))
+
+
 def checked_ids(state: State, ids: Iterable[str]) -> list[str]:
     """Ids as typed, each checked for this backend's form before anything is sent (``abc`` is
     not an Unmeshed id): a malformed one is a usage error naming it."""

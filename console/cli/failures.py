@@ -9,7 +9,14 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from console.cli.common import CliProblem, ExitCode, backend_class, err, get_state, run_with_backend
+from console.cli.common import (
+    CliProblem,
+    ExitCode,
+    err,
+    get_state,
+    refuse_unsupported_filters,
+    run_with_backend,
+)
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
 from console.services.failures import DEFAULT_CAP, MAX_CAP, FailureGroup
 
@@ -90,10 +97,7 @@ def failures(
         failures_query(query)
     except ValueError as exc:
         raise CliProblem(str(exc)) from None
-    problems = backend_class(get_state()).unsupported_filters(query)
-    if problems:
-        raise CliProblem(f"the {get_state().settings().backend} backend cannot search by "
-                         + "; ".join(problems))
+    refuse_unsupported_filters(get_state(), query)
 
     async def body(backend):
         return await failure_groups(backend, query, cap=max_, now_ms=int(time.time() * 1000))

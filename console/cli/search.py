@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import err, run_with_backend
+from console.cli.common import err, get_state, refuse_unsupported_filters, run_with_backend
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
 from console.cli.query_opts import QueryOpt, ViewOpt, combine, load_view
 
@@ -43,6 +43,7 @@ def search(
     cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
     order = sort_key(saved, all_) if saved is not None else None
     query = filters.query(limit=limit, offset=offset)
+    refuse_unsupported_filters(get_state(), query)
     writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
                        columns_chosen=columns is not None)
 

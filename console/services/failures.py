@@ -22,10 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from console.backends.base import Backend
 from console.models import ProcessData, SearchQuery
 from console.services.search import COUNT_CAP, Count, count_matches, iter_pages
+
+if TYPE_CHECKING:  # the contract, for annotations: importing it loads httpx
+    from console.backends.base import Backend
 
 #: The statuses a failure group holds.
 FAILURE_STATUSES = ("FAILED", "TIMED_OUT")

@@ -7,10 +7,13 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from console.backends.base import Backend
 from console.errors import BadResponse
 from console.models import ProcessData, SearchQuery
+
+if TYPE_CHECKING:  # the contract, for annotations: importing it loads httpx
+    from console.backends.base import Backend
 
 #: Where counting stops: beyond it a count shows as "10,000+".
 COUNT_CAP = 10_000
