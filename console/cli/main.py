@@ -22,6 +22,7 @@ from console.cli import (
     diff,
     failures,
     get,
+    journal_cmd,
     mock_cmd,
     run,
     search,
@@ -206,7 +207,7 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, failures, get, diff, actions, run, definitions, serve_web):
+for module in (search, failures, get, diff, journal_cmd, actions, run, definitions, serve_web):
     module.register(app)
 app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
