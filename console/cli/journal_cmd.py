@@ -40,13 +40,14 @@ def _columns() -> list[Any]:
     ]
 
 
-def _per_id(entries: list[Any], results: list[str]) -> list[dict[str, Any]]:
-    """One row per id (csv, ids): what each id's result was, in each entry."""
+def _per_id(entries: list[Any], results: list[str], ids: list[str]) -> list[dict[str, Any]]:
+    """One row per id (csv, ids): what each id's result was, in each entry (only ``ids`` and
+    ``results`` when given)."""
     rows = []
     for entry in entries:
         for pid in entry.ids:
             result = entry.result_of(pid)
-            if results and result not in results:
+            if (results and result not in results) or (ids and pid not in ids):
                 continue
             rows.append({"time": entry.time, "action": entry.action, "profile": entry.profile,
                          "server": entry.server, "user": entry.user, "id": pid,
@@ -66,7 +67,8 @@ def journal(
              "(repeatable, or comma separated).")] = None,
     ids: Annotated[list[str] | None, typer.Option(
         "--id", metavar="ID", rich_help_panel=JOURNAL_FILTERS,
-        help="Only actions on (or that started) this process id (repeatable).")] = None,
+        help="Only actions on (or that started) this process id (repeatable). With -o ids / "
+             "csv, only those ids.")] = None,
     result: Annotated[list[str] | None, typer.Option(
         "--result", metavar="RESULT", rich_help_panel=JOURNAL_FILTERS,
         help="Only actions where an id ended so: done, failed, unknown or 'not sent' (or "
@@ -117,12 +119,13 @@ def journal(
             "and are left out")
     if state.profile:
         everything = [e for e in everything if e.profile == state.settings().profile]
-    found = select(everything, since_ms=since_ms, actions=actions, ids=split_values(ids),
+    wanted_ids = split_values(ids)
+    found = select(everything, since_ms=since_ms, actions=actions, ids=wanted_ids,
                    results=results)
     found.reverse()  # newest first
     shown = found[:limit]
     if fmt in ("csv", "ids"):
-        rows = _per_id(shown, results)
+        rows = _per_id(shown, results, wanted_ids)
         names = ("time", "action", "profile", "server", "user", "id", "result", "new_id",
                  "reason", "target", "message")
         cols = [Column(n, n.upper(), lambda r, n=n: r[n]) for n in names]

@@ -179,10 +179,10 @@ class FailureReport:
             text += f" into {len(self.groups):,} group{'s' if len(self.groups) != 1 else ''}"
         if self.unread:
             pid, error = self.unread[0]
-            text += (f"; {len(self.unread):,} could not be read and are left out "
-                     f"(first: {pid}: {error})")
+            text += f"; left out: {len(self.unread):,} that could not be read ({pid}: {error})"
         if self.changed:
-            text += f"; {len(self.changed):,} are no longer failed and are left out"
+            text += (f"; left out: {len(self.changed):,} no longer FAILED or TIMED_OUT when "
+                     "read (resumed meanwhile?)")
         return text
 
 

@@ -186,11 +186,17 @@ def save_view(profile: str | None, view: View, path: Path | None = None) -> Path
     key = _profile(profile)
     if key not in profiles:
         profiles[key] = tomlkit.table(is_super_table=True)
-    table = tomlkit.table()
-    for name, value in view.to_toml().items():
+    table = profiles[key].get(view.name)
+    if table is None:  # a view saved again is changed in place: comments in it stay
+        table = profiles[key][view.name] = tomlkit.table()
+    values = view.to_toml()
+    for name in ("query", "window", "columns", "sort"):
+        value = values.get(name)
+        if value is None:
+            table.pop(name, None)
+            continue
         plain = isinstance(value, str) and '"' in value and not set("'\n") & set(value)
         table[name] = tomlkit.string(value, literal=True) if plain else value  # 'text:"a b"'
-    profiles[key][view.name] = table
     _write(path, doc)
     return path
 
