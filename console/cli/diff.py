@@ -22,8 +22,10 @@ def diff(
         "--output", "-o", metavar="FORMAT", rich_help_panel=OUTPUT,
         help="table (side by side) or json (default: table).")] = None,
 ) -> None:
-    """Compare two executions: process, input, output and each step (matched by ref) with
-    its status, duration, input and output. Only what differs, unless --all.
+    """Compare two executions side by side: only what differs, unless --all.
+
+    The process (status, trigger, duration, error), the input and output field by field, and
+    each step matched by ref: its status, duration, input and output.
 
     Examples:  meshdeck diff 1000042 1000077
                meshdeck diff 1000042 1000077 --all -o json

@@ -77,11 +77,11 @@ def journal(
         "--limit", min=1, help="The newest N actions that match.")] = 50,
     output: ListFormat = None,
 ) -> None:
-    """List the actions meshdeck has sent from this machine, newest first: when, by whom
-    (operating-system user and profile), to which server, the reason, the ids and each id's
-    result, and the processes a rerun, run or call started.
+    """List the actions meshdeck has sent from this machine, with each id's result.
 
-    The journal is journal.jsonl in the data folder (meshdeck config show prints it); --mock
+    Newest first: when, by whom (operating-system user and profile), to which server, the
+    reason, the ids and each id's result (done, failed, unknown, not sent), and the processes a
+    rerun, run or call started. The journal is journal.jsonl in the data folder (meshdeck config show prints it); --mock
     sessions keep their own. With --profile, only that profile's actions.
 
     Examples:  meshdeck journal --since 12h
