@@ -24,8 +24,8 @@ def diff(
 ) -> None:
     """Compare two executions side by side: only what differs, unless --all.
 
-    The process (status, trigger, duration, error), the input and output field by field, and
-    each step matched by ref: its status, duration, input and output.
+    The process (status, trigger, duration, error), the input and output field by field,
+    and each step matched by ref: its status, duration, input and output.
 
     Examples:  meshdeck diff 1000042 1000077
                meshdeck diff 1000042 1000077 --all -o json

@@ -80,13 +80,13 @@ def failures(
 ) -> None:
     """Group failed and timed-out executions by process, failed step and error message.
 
-    Numbers, ids, UUIDs, timestamps and quoted values in messages are folded ("order 123 timed
-    out" and "order 456 timed out" are one group). Each group shows how many, first and last
-    seen, a trend over the window, and (-o json) its ids, ready for the bulk actions.
+    Numbers, ids, UUIDs, timestamps and quoted values in messages are folded:
+    "order 123 timed out" and "order 456 timed out" are one group.
+    Each group has a count, first and last seen, a trend, and (-o json) its ids.
 
     Examples:  meshdeck failures --since 2h
-               meshdeck failures --name checkout -o json | jq -r '.[0].ids[]' | meshdeck resume - --yes
-               meshdeck failures --name checkout --group 1 -o ids | meshdeck review - --yes
+               meshdeck failures --name X -o json | jq -r '.[0].ids[]' | meshdeck resume - --yes
+               meshdeck failures --name X --group 1 -o ids | meshdeck review - --yes
     """
     from console.cli.output import RowWriter, choose_format
     from console.services.failures import failure_groups, failures_query

@@ -79,10 +79,10 @@ def journal(
 ) -> None:
     """List the actions meshdeck has sent from this machine, with each id's result.
 
-    Newest first: when, by whom (operating-system user and profile), to which server, the
-    reason, the ids and each id's result (done, failed, unknown, not sent), and the processes a
-    rerun, run or call started. The journal is journal.jsonl in the data folder (meshdeck config show prints it); --mock
-    sessions keep their own. With --profile, only that profile's actions.
+    Newest first: when, by whom (OS user and profile), to which server, the reason, the ids
+    and each id's result (done, failed, unknown, not sent), and what a rerun, run or call started.
+    The journal is journal.jsonl in the data folder (meshdeck config show prints it);
+    --mock sessions keep their own. With --profile, only that profile's actions.
 
     Examples:  meshdeck journal --since 12h
                meshdeck journal --result unknown -o ids | meshdeck get -
