@@ -110,8 +110,8 @@ def save(
 ) -> None:
     """Save a search under a name, for this profile.
 
-    Examples:  meshdeck views save failing-checkout --status FAILED,TIMED_OUT --name checkout --window 1h
-               meshdeck views save gateway -q 'text:"gateway timeout" ns:payments' --sort -started
+    Examples:  meshdeck views save checkout --status FAILED --name checkout --window 1h
+               meshdeck views save gateway -q 'text:"gateway timeout"' --sort -started
     """
     from console.cli.columns import PROCESS_COLUMNS
     from console.cli.output import pick_columns
