@@ -110,6 +110,9 @@ def save(
 ) -> None:
     """Save a search under a name, for this profile.
 
+    The view keeps the filters (as a query line), the window, the columns and the sort;
+    meshdeck search --view NAME uses it, and options given there change it.
+
     Examples:  meshdeck views save checkout --status FAILED --name checkout --window 1h
                meshdeck views save gateway -q 'text:"gateway timeout"' --sort -started
     """
