@@ -199,34 +199,48 @@ class VirtualTable(ScrollView, can_focus=True):
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def move_to(self, index: int, *, scroll: bool = True) -> None:
+    def move_to(self, index: int, *, scroll: bool = True, top: int | None = None) -> None:
+        """Put the cursor on row ``index`` (clamped) and, with ``scroll``, bring it into view;
+        ``top`` asks for that first row on screen (a page key keeps the cursor's place)."""
         index = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
-        changed = index != self.cursor
-        old = self.cursor
-        self.cursor = index
+        old, self.cursor = self.cursor, index  # before scrolling: the view follows the cursor
         if scroll:
-            top = int(self.scroll_y)
-            if index < top:
-                self.scroll_to(y=index, animate=False, immediate=True)
-            elif index >= top + self.page_height:
-                self.scroll_to(y=index - self.page_height + 1, animate=False, immediate=True)
+            if top is None:
+                top = int(self.scroll_y)
+                if index < top:
+                    top = index
+                elif index >= top + self.page_height:
+                    top = index - self.page_height + 1
+            self.scroll_to(y=top, animate=False, immediate=True)
         self._refresh_row(old)
         self._refresh_row(index)
-        if changed:
+        if index != old:
             self.post_message(self.CursorMoved(self, index))
 
     def _refresh_row(self, index: int) -> None:
-        y = index - int(self.scroll_y) + 1
-        if 0 < y < self.size.height:
-            self.refresh_line(y)
+        """Repaint row ``index`` (its line is ``index + 1`` of the content: the header is 0)."""
+        self.refresh_line(index + 1)  # in content lines: Textual subtracts the scroll itself
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """The cursor never leaves the screen (a mouse wheel or the scrollbar moved the view):
+        the highlighted row is always the row the keys act on."""
+        super().watch_scroll_y(old, new)
+        if not self.rows or self.scrollable_content_region.height < 2:
+            return  # not laid out yet
+        top = int(new)
+        bottom = min(len(self.rows), top + self.page_height) - 1
+        if not top <= self.cursor <= bottom:
+            self.move_to(max(top, min(self.cursor, bottom)), scroll=False)
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
+        """A page up or down; the cursor keeps its place on the screen where it can."""
         step = self.page_height * direction
-        self.scroll_to(y=max(0, self.scroll_y + step), animate=False, immediate=True)
-        self.move_to(self.cursor + step)
+        top = max(0, min(int(self.scroll_y) + step, int(self.max_scroll_y)))
+        index = max(0, min(self.cursor + step, len(self.rows) - 1))
+        self.move_to(index, top=top if top <= index < top + self.page_height else None)
 
     def action_edge(self, end: int) -> None:
         self.move_to(len(self.rows) - 1 if end else 0)
