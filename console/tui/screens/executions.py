@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, ProgressBar
+from textual.widgets import Header, ProgressBar
 from textual.worker import Worker
 
 from console.errors import MeshdeckError
@@ -24,6 +24,7 @@ from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
 from console.tui.screens.executions_state import ExecutionsState, StatusLine, TableFacts
 from console.tui.widgets.facets import STATUSES, StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
 from console.tui.widgets.screen_tabs import ScreenTabs
 from console.tui.widgets.vtable import VirtualTable
@@ -95,7 +96,7 @@ class ExecutionsScreen(ExecutionsState):
         yield ProcessTable(self.app.now, id="table")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
-        yield Footer()
+        yield MeshdeckFooter()
 
     @property
     def table(self) -> ProcessTable:
