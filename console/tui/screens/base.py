@@ -28,6 +28,8 @@ class MeshdeckScreen(Screen):
 
     #: Words put before a failed worker's error in its notification, by worker group.
     FAILURE_WORDS: ClassVar[dict[str, str]] = {}
+    #: What the ``?`` help says above the keys (rules a key's one line cannot say).
+    HELP_NOTES: ClassVar[str] = ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
