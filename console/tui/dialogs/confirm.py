@@ -4,8 +4,8 @@ Shows the action, how many executions, first those not on the screen (marked on 
 listed apart), which of them it cannot apply to (by current status),
 which ids will be sent, and a reason field where the API takes one. Above 1,000 executions it
 shows the breakdown by process and status and the count must be typed. A confirmation that would
-change nothing says so and has no confirm button. The reason, the typed count and the buttons are
-docked at the bottom, so they stay visible at 80x24 while long lists scroll above them.
+change nothing says so and has no confirm button. The reason, the typed count and the buttons stay
+visible at 80x24: the lists above them get the height left over and scroll inside it.
 
 Focus starts on the reason (or the count, or Cancel), and enter in an empty field stays there, so
 stray enters never send anything. Returns ``Confirmed(reason)`` or None (cancel).
@@ -135,7 +135,20 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         text.rstrip()
         return text
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The lists get what the dialog's height (90% of the screen) leaves after the title
+        and the answer, so the answer is never pushed off the screen or drawn over them."""
+        dialog = self.query_one("#dialog")
+        used = dialog.styles.gutter.height + sum(
+            part.outer_size.height + part.styles.margin.height
+            for part in (self.query_one("#title"), self.query_one("#answer")))
+        self.query_one("#body").styles.max_height = max(3, int(self.size.height * 0.9) - used)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_body)
         for wanted in ("#reason", "#count", "#cancel"):
             found = self.query(wanted)
             if found:
