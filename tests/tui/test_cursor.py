@@ -8,7 +8,6 @@ from __future__ import annotations
 from console.tui.dialogs.confirm import ConfirmAction
 from console.tui.screens.executions import ExecutionsScreen
 
-from .conftest import SIZE
 from .drawn import highlighted_keys
 
 
@@ -22,11 +21,9 @@ def agree(screen: ExecutionsScreen) -> str:
 
 
 async def test_end_then_up_up_highlights_the_row_enter_opens_and_v_asks_about(
-        make_app, wait_idle):
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+        opened, wait_idle):
+    async with opened(executions=300) as (pilot, screen):
+        app = pilot.app
         rows = screen.table.rows
         assert len(rows) > screen.table.page_height  # longer than one screen
         await pilot.press("end", "up", "up")
@@ -44,11 +41,9 @@ async def test_end_then_up_up_highlights_the_row_enter_opens_and_v_asks_about(
         assert app.screen.process_id == shown
 
 
-async def test_page_down_and_page_up_move_the_highlight_with_the_cursor(make_app, wait_idle):
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+async def test_page_down_and_page_up_move_the_highlight_with_the_cursor(opened, wait_idle):
+    async with opened(executions=300) as (pilot, screen):
+        app = pilot.app
         await pilot.press("down", "down", "pagedown")
         await pilot.pause()
         assert screen.table.scroll_y > 0
@@ -64,11 +59,9 @@ async def test_page_down_and_page_up_move_the_highlight_with_the_cursor(make_app
         assert agree(screen) == str(screen.table.rows[0].process_id)
 
 
-async def test_after_a_reverse_sort_up_and_down_move_the_highlight(make_app, wait_idle):
-    app = make_app(executions=2000)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+async def test_after_a_reverse_sort_up_and_down_move_the_highlight(opened, wait_idle):
+    async with opened(executions=2000) as (pilot, screen):
+        app = pilot.app
         await pilot.press("L")  # every match, several screens
         await wait_idle(pilot)
         # By started, newest first (as the server sends them), then reversed: oldest first,
@@ -87,11 +80,9 @@ async def test_after_a_reverse_sort_up_and_down_move_the_highlight(make_app, wai
 
 
 async def test_load_all_while_the_cursor_is_mid_list_keeps_highlight_and_target(
-        make_app, wait_idle):
-    app = make_app(executions=2000)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+        opened, wait_idle):
+    async with opened(executions=2000) as (pilot, screen):
+        app = pilot.app
         await pilot.press(*["down"] * 30)  # past the first screen
         await pilot.pause()
         picked = agree(screen)
@@ -104,12 +95,10 @@ async def test_load_all_while_the_cursor_is_mid_list_keeps_highlight_and_target(
         agree(screen)
 
 
-async def test_the_mouse_wheel_takes_the_cursor_along(make_app, wait_idle):
+async def test_the_mouse_wheel_takes_the_cursor_along(opened, wait_idle):
     """Scrolling the view never leaves the cursor (and what Enter opens) off the screen."""
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+    async with opened(executions=300) as (pilot, screen):
+        app = pilot.app
         screen.table.scroll_relative(y=12, animate=False)  # what the wheel and scrollbar do
         await pilot.pause()
         assert screen.table.scroll_y > 0 and screen.table.cursor >= screen.table.scroll_y

@@ -13,7 +13,6 @@ from __future__ import annotations
 from console.tui.dialogs.confirm import ConfirmAction
 from console.tui.screens import executions
 
-from .conftest import SIZE
 from .test_executions import in_window, status_text
 
 
@@ -22,11 +21,9 @@ def words(widget) -> str:
     return " ".join(str(widget.content).split())
 
 
-async def test_changing_the_filters_clears_the_marks_and_says_so(make_app, wait_idle):
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+async def test_changing_the_filters_clears_the_marks_and_says_so(opened, wait_idle):
+    async with opened(executions=300) as (pilot, screen):
+        app = pilot.app
         await pilot.press("3")  # FAILED only
         await wait_idle(pilot)
         await pilot.press("space", "space", "space")
@@ -46,11 +43,9 @@ async def test_changing_the_filters_clears_the_marks_and_says_so(make_app, wait_
         assert [item.id for item in modal.selection.items] == [str(running.process_id)]
 
 
-async def test_a_refresh_with_the_same_filters_keeps_the_marks(make_app, wait_idle):
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+async def test_a_refresh_with_the_same_filters_keeps_the_marks(opened, wait_idle):
+    async with opened(executions=300) as (pilot, screen):
+        app = pilot.app
         await pilot.press("space", "space", "r")
         await wait_idle(pilot)
         screen._apply_filters()  # applied again, unchanged (enter in the search field)
@@ -59,11 +54,9 @@ async def test_a_refresh_with_the_same_filters_keeps_the_marks(make_app, wait_id
         assert not any(n.title == "marks cleared" for n in app._notifications)
 
 
-async def test_marks_on_another_page_are_named_apart_in_the_confirmation(make_app, wait_idle):
-    app = make_app(executions=2000)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+async def test_marks_on_another_page_are_named_apart_in_the_confirmation(opened, wait_idle):
+    async with opened(executions=2000) as (pilot, screen):
+        app = pilot.app
         first_page = [str(p.process_id) for p in screen.table.rows[:2]]
         await pilot.press("space", "space", "n")
         await wait_idle(pilot)
@@ -79,11 +72,10 @@ async def test_marks_on_another_page_are_named_apart_in_the_confirmation(make_ap
 
 
 async def test_all_matching_past_the_cap_says_only_the_newest_are_selected(
-        make_app, wait_idle, monkeypatch):
+        opened, wait_idle, monkeypatch):
     monkeypatch.setattr("console.services.selection.COUNT_CAP", 20)
-    app = make_app(executions=2000)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
+    async with opened(executions=2000) as (pilot, screen):
+        app = pilot.app
         await pilot.press("A", "v")
         await wait_idle(pilot)
         modal = app.screen
@@ -96,12 +88,10 @@ async def test_all_matching_past_the_cap_says_only_the_newest_are_selected(
 
 
 async def test_capped_counts_say_at_least_until_counted_exactly(
-        make_app, wait_idle, monkeypatch):
+        opened, wait_idle, monkeypatch):
     monkeypatch.setattr(executions, "FACET_CAP", 100)
-    app = make_app(executions=2000)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        screen = app.screen
+    async with opened(executions=2000) as (pilot, screen):
+        app = pilot.app
         line = status_text(screen)
         assert screen.total.capped
         assert line.startswith(f"1–100 of at least {screen.total.value:,} (#: count exactly)")
@@ -121,10 +111,11 @@ async def test_capped_counts_say_at_least_until_counted_exactly(
         assert any("(counted exactly)" in n.message for n in app._notifications)
 
 
-async def test_count_exactly_is_in_the_palette_and_the_help(make_app, wait_idle):
+async def test_count_exactly_is_in_the_palette_and_the_help(opened):
     from console.tui.commands import screen_commands
+    from console.tui.screens.help import key_rows
 
-    app = make_app(executions=300)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        assert "Count exactly" in {c.name for c in screen_commands(app.screen)}
+    async with opened() as (_pilot, screen):
+        assert "Count exactly" in {c.name for c in screen_commands(screen)}
+        assert ("this screen", "#", "Count exactly") in {r[:3] for r in key_rows(screen)}
+        assert "clears the marks" in screen.HELP_NOTES

@@ -6,28 +6,16 @@ from __future__ import annotations
 
 from tests.conductor.tui.test_snapshot import build_conductor_app
 
-from .scenarios import build_app, executions_marked, settle
+from .scenarios import build_app, executions_marked, pressing
 from .test_detail_snapshots import opener
 
 SMALL = (80, 24)
 
 
-async def review_every_failed(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("3", "ctrl+a")  # every FAILED execution of the window
-    await settle(pilot)
-    await pilot.press("v")
-    await settle(pilot)
-
-
-async def conductor_resume_results(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("3")
-    await settle(pilot)
-    await pilot.press("space", "space", "u")
-    await settle(pilot)
-    await pilot.click("#confirm")
-    await settle(pilot)
+#: Every FAILED execution of the window marked (facet 3, ctrl+a), then "mark reviewed".
+review_every_failed = pressing(("3", "ctrl+a"), ("v",))
+#: Two FAILED workflows resumed, and the results.
+conductor_resume_results = pressing(("3",), ("space", "space", "u"), "#confirm")
 
 
 def test_executions_at_80x24(snap_compare, clock):
