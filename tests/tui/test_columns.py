@@ -54,3 +54,31 @@ def test_the_executions_columns_at_80_keep_the_essentials():
     widths = Widths(process_columns(lambda: datetime.now(UTC)))
     shown = [c.key for c, _ in widths.layout(78)]
     assert {"status", "name", "process_id", "started"} <= set(shown)
+
+
+async def test_a_longer_number_than_the_sample_showed_widens_its_column(monkeypatch):
+    """Widths come from a sample of the rows; a longer whole value met while painting widens
+    its column at once instead of being cut."""
+    from textual.app import App
+
+    from console.tui.widgets.vtable import VirtualTable
+
+    from .drawn import drawn_cells
+
+    monkeypatch.setattr(Widths, "SAMPLE", 2)
+    rows = [(f"r{i}", 7) for i in range(30)]
+    rows[10] = ("r10", 1234567)  # not among the first or last two
+    columns = [Column("key", "key", 4, lambda r: r[0]),
+               Column("n", "n", 2, lambda r: str(r[1]), whole=True, align_right=True)]
+
+    class Tiny(App):
+        def compose(self):
+            yield VirtualTable(columns, lambda r: r[0], markable=False)
+
+    app = Tiny()
+    async with app.run_test(size=(40, 20)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_rows(rows)
+        for _ in range(3):
+            await pilot.pause()
+        assert drawn_cells(table, "n")[10] == "1234567"

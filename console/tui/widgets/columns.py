@@ -4,7 +4,10 @@ A column has a ``priority`` (0: always shown; higher: dropped sooner when the ta
 narrow), so at 80 columns the executions table keeps status, name, id and started and lets the
 less important ones go, rightmost first among equals. A ``whole`` column (numbers, ids, times)
 is never cut: it widens to its longest value, and when that no longer fits it drops out, so
-"10" never reads as "1" and an id is never shortened into another id.
+"10" never reads as "1" and an id is never shortened into another id. Widths are learnt from a
+sample of the rows (100,000 rows load in milliseconds); a longer ``whole`` value met while
+painting widens its column at once (``Widths.widen``), and until that repaint it shows as
+``###``, never as a shorter number.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def none_last(getter: Callable[[Any], Any]) -> Callable[[Any], Any]:
 class Widths:
     """Each column's natural width (its own, or wider to fit the values seen so far)."""
 
-    #: ``fit`` columns look at this many rows of each batch; ``whole`` ones at every row.
+    #: ``fit`` and ``whole`` columns look at this many rows of each batch (first and last).
     SAMPLE = 1000
 
     def __init__(self, columns: Sequence[Column]) -> None:
@@ -62,14 +65,18 @@ class Widths:
         """Widen to the values of ``rows``; never shrink."""
         if not rows:
             return
+        sample = rows if len(rows) <= 2 * self.SAMPLE \
+            else [*rows[:self.SAMPLE], *rows[-self.SAMPLE:]]
         for column in self.columns:
-            if column.whole:
-                longest = max(len(column.text(r)) for r in rows)
-            elif column.fit:
-                longest = max(len(column.text(r)) for r in rows[:self.SAMPLE])
-            else:
-                continue
-            self._fitted[column.key] = max(self._fitted.get(column.key, 0), longest)
+            if column.whole or column.fit:
+                self.widen(column, max(len(column.text(r)) for r in sample))
+
+    def widen(self, column: Column, width: int) -> bool:
+        """Make room for a value ``width`` wide; True if the column grew."""
+        if width <= self.natural(column):
+            return False
+        self._fitted[column.key] = width
+        return True
 
     def natural(self, column: Column) -> int:
         return max(column.width, self._fitted.get(column.key, 0))

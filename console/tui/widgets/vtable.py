@@ -334,7 +334,10 @@ class VirtualTable(ScrollView, can_focus=True):
                 text = "●" if marked else "?" if stale else " "
                 style = base + self._style("vtable--mark-sign")
             else:
-                text = cell(column, column.text(row), width)
+                raw = column.text(row)
+                if column.whole and len(raw) > width and self._natural.widen(column, len(raw)):
+                    self.call_after_refresh(self._resized)  # never a cut number: make room
+                text = cell(column, raw, width)
                 style = base + self._style(column.style(row)) if column.style else base
                 if stale:
                     style = style + self._style("vtable--stale")
