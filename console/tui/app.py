@@ -25,7 +25,7 @@ A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full scr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from textual.app import App
@@ -216,11 +216,13 @@ class MeshdeckApp(App):
         bulk.refuse_read_only(self, action)
 
     def start_action(self, action: str, ids: list[str],
-                     statuses: dict[str, str | None] | None = None) -> None:
-        """The destructive flow (terminate|resume|review|rerun); see ``console.tui.bulk``."""
+                     statuses: dict[str, str | None] | None = None,
+                     not_shown: Sequence[str] = ()) -> None:
+        """The destructive flow (terminate|resume|review|rerun); see ``console.tui.bulk``.
+        ``not_shown``: those of ``ids`` not on the screen (the confirmation says so)."""
         from console.tui import bulk
 
-        bulk.start(self, action, ids, statuses)
+        bulk.start(self, action, ids, statuses, not_shown)
 
     def copy(self, text: str, what: str) -> None:
         """Copy ``text`` to the clipboard (OSC 52) and say so; short text is shown too."""

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from console.errors import MeshdeckError
@@ -23,6 +23,7 @@ from console.format import relative
 from console.services import api_calls
 from console.services.api_calls import CALL_TYPES, METHODS, CallSpec
 from console.tui.screens.base import MeshdeckScreen
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
@@ -111,7 +112,7 @@ class ApiCallScreen(MeshdeckScreen):
         yield HistoryList(id="api-history")
         if self.app.read_only:
             yield Static(READ_ONLY_WHY, id="api-readonly", markup=False)
-        yield Footer()
+        yield MeshdeckFooter()
 
     @property
     def history_key(self) -> str:

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 from textual.worker import Worker
 
 from console.models import ProcessDefinition, ProcessRequest
 from console.services.starting import start_process
 from console.tui.screens.base import MeshdeckScreen
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.screen_tabs import ScreenTabs
 
@@ -85,7 +86,7 @@ class RunScreen(MeshdeckScreen):
                          disabled=self.app.read_only)
             yield Static(READ_ONLY_WHY if self.app.read_only else "", id="run-state",
                          markup=False)
-        yield Footer()
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.load()
