@@ -21,6 +21,7 @@ from console.cli.options import (
     BaseUrlOpt,
     ClientIdOpt,
     InsecureOpt,
+    MockDefinitionsOpt,
     MockFaultsOpt,
     MockOpt,
     NoColorOpt,
@@ -167,6 +168,7 @@ def root(
     verbose: VerboseOpt = False,
     insecure: InsecureOpt = False,
     mock_faults: MockFaultsOpt = None,
+    mock_definitions: MockDefinitionsOpt = None,
     backend: BackendOpt = None,
     theme: ThemeOpt = None,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
@@ -176,7 +178,7 @@ def root(
     state.merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
                  "mock": mock, "read_only": read_only, "no_color": no_color, "timeout": timeout,
                  "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults,
-                 "backend": backend})
+                 "mock_definitions": mock_definitions, "backend": backend})
     if ctx.invoked_subcommand is None:
         if not common.has_terminal():
             # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever.

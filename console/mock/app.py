@@ -229,13 +229,15 @@ routes.include(dev_routes.routes)
 # ---------------------------------------------------------------- app
 def create_app(seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None,
                require_auth: str | None = None, faults: Any = None,
-               definitions: list[dict[str, Any]] | None = None, empty: bool = False) -> Starlette:
+               definitions: list[tuple[str, dict[str, Any]]] | None = None,
+               empty: bool = False) -> Starlette:
     """Build the mock server. ``clock`` returns now in epoch ms (default: wall time).
 
     ``faults``: a SPEC string or a ``console.mock.faults.FaultPlan`` (see that module); the plan
     is ``app.state.faults`` (None without one) and ``app.state.faults.enabled`` switches it.
-    ``definitions``: your own (checked by ``console.definition_files``), served and run live;
-    ``ValueError`` for one the mock cannot run. ``empty``: no seeded definitions or executions.
+    ``definitions``: ``(where from, definition)`` pairs of your own (checked by
+    ``console.definition_files``), served and run live; ``ValueError`` starting with where from
+    for one the mock cannot run. ``empty``: no seeded definitions or executions.
     ``GET /__mock/workers`` (the mock-only worker view) needs no auth."""
     auth = None
     if require_auth:
@@ -243,7 +245,10 @@ def create_app(seed: int = 7, executions: int = 5000, clock: Callable[[], int] |
                           invalid="invalid client id or auth token",
                           reject=lambda message: error(401, message), open_paths=(workers.VIEW_PATH,))
     store = MockStore(seed=seed, executions=executions, clock=clock, catalog=not empty)
-    for definition in definitions or []:
-        install(store, definition, source="file")
+    for where, definition in definitions or []:
+        try:
+            install(store, definition, source="file")
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
     return build_app(routes, error, dialect="unmeshed", require_auth=require_auth, auth=auth,
                      store=store, faults=faults)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from console.mock.app import create_app
 
@@ -40,8 +40,22 @@ def conductor_snippet(host: str, port: int, require_auth: str | None) -> str:
     )
 
 
+def definitions_lines(definitions: list[tuple[str, dict[str, Any]]] | None, empty: bool,
+                      port: int) -> str:
+    """What the dev server runs of yours, and where to look when nothing happens."""
+    if not definitions and not empty:
+        return ""
+    lines = ["Your definitions (each step runs in the mock; WORKER steps wait for your workers):"]
+    lines += [f"  {d['namespace']}/{d['name']} v{d['version']}  ({where})" for where, d in definitions or []]
+    if not definitions:
+        lines.append("  none yet: create some with POST api/processDefinitions")
+    lines.append(f"Which workers polled: meshdeck mock workers --port {port}  (a mock-only view)")
+    return "\n".join(lines) + "\n"
+
+
 def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None,
-           faults: str | None = None, dialect: str = "unmeshed") -> str:
+           faults: str | None = None, dialect: str = "unmeshed",
+           definitions: list[tuple[str, dict[str, Any]]] | None = None, empty: bool = False) -> str:
     if dialect == "conductor":
         auth = (f"auth required: key id {require_auth.split(':', 1)[0]!r}" if require_auth
                 else "no auth (like Conductor OSS)")
@@ -52,10 +66,11 @@ def banner(host: str, port: int, seed: int, executions: int, require_auth: str |
                 + conductor_snippet(host, port, require_auth) + "\n")
     client_id, token = require_auth.split(":", 1) if require_auth else DEFAULT_AUTH
     auth = f"auth required: client id {client_id!r}" if require_auth else "auth: any credentials accepted"
+    data = "no seeded data" if empty else f"seed {seed}, {executions} executions"
     return (
-        f"meshdeck mock Unmeshed server on http://{host}:{port}  "
-        f"(seed {seed}, {executions} executions; {auth})\n"
+        f"meshdeck mock Unmeshed server on http://{host}:{port}  ({data}; {auth})\n"
         + (f"Injecting faults: {faults}\n" if faults else "")
+        + definitions_lines(definitions, empty, port)
         + "Connect with the official SDK:\n\n"
         + sdk_snippet(host, port, client_id, token) + "\n"
     )
@@ -63,21 +78,29 @@ def banner(host: str, port: int, seed: int, executions: int, require_auth: str |
 
 def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: int = 5000,
           require_auth: str | None = None, clock: Callable[[], int] | None = None,
-          out: TextIO | None = None, faults: str | None = None, dialect: str = "unmeshed") -> None:
+          out: TextIO | None = None, faults: str | None = None, dialect: str = "unmeshed",
+          definitions: list[tuple[str, dict[str, Any]]] | None = None, empty: bool = False) -> None:
     """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted.
 
     ``faults``: a fault plan SPEC (``console.mock.faults``); its injected connection resets are
     not logged as application errors. ``dialect="conductor"`` serves Conductor's REST API
-    (``console.mock.conductor_app``; ``require_auth`` is then ``KEY_ID:SECRET``)."""
+    (``console.mock.conductor_app``; ``require_auth`` is then ``KEY_ID:SECRET``).
+    ``definitions``: ``(file, definition)`` pairs run live; ``empty``: no seeded data. A
+    definition the mock cannot run is a ``ValueError`` naming its file, before anything listens."""
     import uvicorn
 
-    factory = create_app
+    out = out or sys.stdout
     if dialect == "conductor":
-        from console.mock.conductor_app import create_conductor_app as factory
-    app = factory(seed=seed, executions=executions, clock=clock, require_auth=require_auth,
-                  faults=faults)
-    print(banner(host, port, seed, executions, require_auth, faults, dialect),
-          file=out or sys.stdout, flush=True)
+        from console.mock.conductor_app import create_conductor_app
+
+        app = create_conductor_app(seed=seed, executions=executions, clock=clock,
+                                   require_auth=require_auth, faults=faults)
+    else:
+        app = create_app(seed=seed, executions=0 if empty else executions, clock=clock,
+                         require_auth=require_auth, faults=faults, definitions=definitions, empty=empty)
+        app.state.store.engine.hub.on_event = lambda line: print(line, file=out, flush=True)
+    print(banner(host, port, seed, executions, require_auth, faults, dialect, definitions, empty),
+          file=out, flush=True)
     if faults:
         quiet_injected_resets()
     uvicorn.run(app, host=host, port=port, log_level="warning")
