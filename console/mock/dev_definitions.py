@@ -3,7 +3,7 @@
 WORKER steps wait for your workers.
 
     from console.mock.dev_definitions import install
-    install(store, definition, source="file")  # a dict checked by console.definition_files.check
+    install(store, definition, source="file")  # a ProcessDefinition dict (wire shape)
 
 The mock's choices: a step without a namespace is in its definition's namespace (so a worker
 polls ``namespace/step name``); a version of a seeded definition cannot be replaced (its seeded
@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from console.definition_files import check
 from console.mock.catalog import flatten
 from console.mock.seed import def_info
 
@@ -35,8 +36,9 @@ def _fill_steps(steps: list[dict[str, Any]], namespace: str) -> None:
 def install(store: MockStore, definition: dict[str, Any], source: str,
             now: int | None = None) -> dict[str, Any]:
     """Store ``definition`` as a runnable version; returns it as the API serves it. ``ValueError``
-    for a definition the mock cannot run (too many steps, a seeded version)."""
-    d = copy.deepcopy(definition)
+    for an invalid definition (``console.definition_files.check`` names the field) or one the
+    mock cannot run (too many steps, a seeded version)."""
+    d = check(definition)
     namespace, name, version = d["namespace"], d["name"], d["version"]
     _fill_steps(d["steps"], namespace)
     count = len(flatten(d["steps"]))

@@ -33,16 +33,12 @@ async def worker_view(request: Request) -> Response:
 async def write_definition(request: Request) -> Response:
     """POST creates a definition version (400 if it exists), PUT writes it (creates or replaces)."""
     body = await read_json(request)
+    store = store_of(request)
     try:
         definition = check(body)
-    except ValueError as exc:
-        raise BadRequest(f"invalid process definition: {exc}") from None
-    store = store_of(request)
-    key = (definition["namespace"], definition["name"], definition["version"])
-    if request.method == "POST" and key in store.infos:
-        raise BadRequest(f"process definition {key[0]}/{key[1]} version {key[2]} already exists "
-                         "(PUT updates it)")
-    try:
+        key = (definition["namespace"], definition["name"], definition["version"])
+        if request.method == "POST" and key in store.infos:
+            raise ValueError(f"{key[0]}/{key[1]} version {key[2]} already exists (PUT updates it)")
         return JSONResponse(install(store, definition, source="api"))
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(f"invalid process definition: {exc}") from None

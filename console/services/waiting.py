@@ -29,10 +29,12 @@ def waiting_since(step: StepData) -> int | None:
 
 
 def waiting_message(step: StepData, now: datetime | None = None) -> str:
-    """``waiting for a worker on `dev_step` since 2m`` (the step's ref follows when it differs)."""
+    """``waiting for a worker on `dev_step` since 2m``: the queue a worker must poll (its
+    namespace too, unless ``default``); the step's ref follows when it differs from the name."""
     name = step.name or step.ref or f"step {step.id}"
+    queue = f"{step.namespace}/{name}" if step.namespace and step.namespace != "default" else name
     since = waiting_since(step)
-    text = f"waiting for a worker on `{name}`" + (f" since {age(since, now)}" if since else "")
+    text = f"waiting for a worker on `{queue}`" + (f" since {age(since, now)}" if since else "")
     return text + (f" (step {step.ref})" if step.ref and step.ref != name else "")
 
 
