@@ -10,15 +10,17 @@ from console.mock.app import create_app
 DEFAULT_AUTH = ("mock-client", "mock-token")
 
 
-def sdk_snippet(host: str, port: int, client_id: str, token: str) -> str:
+def sdk_snippet(host: str, port: int, client_id: str, token: str, empty: bool = False) -> str:
     """A short official-SDK snippet that connects to this server."""
+    check = ("print([d.name for d in client.get_all_process_definitions()])" if empty else
+             "print(client.get_process_data(1000000, include_steps=True).status)")
     return (
         "from unmeshed.sdk.configs.client_config import ClientConfig\n"
         "from unmeshed.sdk.unmeshed_client import UnmeshedClient\n"
         f'config = ClientConfig(base_url="http://{host}", port={port}, '
         f'client_id="{client_id}", auth_token="{token}")\n'
         "client = UnmeshedClient(config)\n"
-        "print(client.get_process_data(1000000, include_steps=True).status)"
+        + check
     )
 
 
@@ -72,7 +74,7 @@ def banner(host: str, port: int, seed: int, executions: int, require_auth: str |
         + (f"Injecting faults: {faults}\n" if faults else "")
         + definitions_lines(definitions, empty, port)
         + "Connect with the official SDK:\n\n"
-        + sdk_snippet(host, port, client_id, token) + "\n"
+        + sdk_snippet(host, port, client_id, token, empty) + "\n"
     )
 
 

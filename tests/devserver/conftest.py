@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.cli.conftest import cli, isolated_config  # noqa: F401 - fixtures for this folder too
-from tests.served import mock_server
+from tests.served import mock_server, stop
 
 CLIENT_ID, TOKEN = "dev-client", "dev-token"
 RUNNER = Path(__file__).resolve().parent / "sdk_workers" / "run.py"
@@ -156,12 +156,7 @@ def sdk_workers(dev_server) -> Iterator[Callable[[str], subprocess.Popen]]:
 
     yield start
     for proc, log in started:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
         log.seek(0)
         text = log.read()
         print(f"--- worker log ({proc.args[-1]}, exit {proc.returncode}) ---\n{text[-4000:]}")
