@@ -146,7 +146,8 @@ class Engine:
             self._new_attempt(p, rec, sdef, now)
         elif kind == "WAIT":
             seconds = rec.input.get("waitSeconds", (sdef.get("configuration") or {}).get("waitSeconds"))
-            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+            if (live.seeded or not isinstance(seconds, (int, float)) or isinstance(seconds, bool)
+                    or seconds < 0):  # a seeded WAIT's generated minutes would stall a dev run
                 seconds = DEFAULT_WAIT_SECONDS
             rec.due = now + int(seconds * 1000)
             self._timer(p, rec.due)
