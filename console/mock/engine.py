@@ -30,6 +30,7 @@ from console.mock.workers import WorkerHub, queue_of
 if TYPE_CHECKING:
     from console.mock.store import MockStore
 
+
 class Engine:
     """Runs the store's live processes; ``hub`` is who polls for work."""
 
@@ -222,9 +223,13 @@ class Engine:
             p["_fail"] = last.idx if last else -1
         else:
             status = "COMPLETED"
+            self._cancel(live, now, "the process ended at an EXIT step")  # other branches
             mapping = info["defn"].get("outputMapping")
+            exits = [s for s in live.steps.values() if s.ended and not live.kids.get(s.idx)]
             if mapping:
                 p["output"] = resolve(mapping, self.scope(p, live))
+            elif exits:
+                p["output"] = dict(exits[0].output)
             elif live.seeded:
                 p["output"] = payloads.make_output(info["kind"], p["_r"] >> 3, p["input"])
             else:

@@ -44,6 +44,8 @@ KINDS = definition("kinds", [
 ])
 BROKEN = definition("broken", [{"ref": "boom", "type": "FAIL", "input": {"message": "bad input"}},
                                {"ref": "after", "type": "NOOP"}])
+RACE = definition("race", [{"ref": "both", "type": "PARALLEL", "children": [
+    worker("slow"), {"ref": "quit", "type": "EXIT", "input": {"why": "enough"}}]}])
 RETRIED = definition("retried", [worker("shaky", configuration={"errorPolicyName": "retry_1_fixed"})])
 
 
@@ -54,7 +56,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def dev(clock):
-    app = create_app(seed=7, executions=300, clock=clock, definitions=[FLOW, KINDS, BROKEN, RETRIED])
+    app = create_app(seed=7, executions=300, clock=clock, definitions=[FLOW, KINDS, BROKEN, RETRIED, RACE])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as c:
         c.store = app.state.store
         yield c
@@ -204,6 +206,13 @@ async def test_each_step_type_does_what_docs_mock_md_says(dev, clock):
     failed = await get(dev, await run(dev, "broken"))
     assert failed["status"] == "FAILED" and failed["output"]["error"] == "bad input"
     assert "after" not in by_ref(failed)
+
+
+async def test_an_exit_in_one_branch_ends_the_process_and_cancels_the_others(dev):
+    done = await get(dev, await run(dev, "race"))
+    assert done["status"] == "COMPLETED" and done["output"] == {"why": "enough"}
+    assert by_ref(done)["slow"]["status"] == "CANCELLED"
+    assert await poll(dev, ("slow", 1)) == []
 
 
 async def test_seeded_definitions_stay_simulated_until_a_worker_registers(dev, clock):
