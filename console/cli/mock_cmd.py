@@ -22,10 +22,10 @@ PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to 
 def read_definitions(path: Path, flag: str) -> list[tuple[str, dict[str, Any]]]:
     """``(file, definition)`` for each definition in ``path`` (a file or a folder); a problem is
     one usage error naming the flag, the file and the field."""
-    from console.definition_files import DefinitionFileError, load_path
+    from console.definition_files import DefinitionFileError, read_path
 
     try:
-        return [(str(file), definition) for file, definition in load_path(path.expanduser())]
+        return [(loaded.where, loaded.doc) for loaded in read_path(path.expanduser())]
     except DefinitionFileError as exc:
         raise CliProblem(f"{flag}: {exc}") from None
 

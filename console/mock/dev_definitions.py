@@ -1,6 +1,7 @@
 """Your own definitions in the mock: from files (``mock serve --definitions DIR``) or from the API
 (``POST/PUT api/processDefinitions``). Their processes run live (``console.mock.engine``): their
-WORKER steps wait for your workers.
+WORKER steps wait for your workers. A new version of a seeded definition (same namespace and
+name) runs like the seeded ones: simulated, unless a worker registered for its WORKER steps.
 
     from console.mock.dev_definitions import install
     install(store, definition, source="file")  # a ProcessDefinition dict (wire shape)
@@ -15,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from console.definition_files import check
+from console.definition_files import validate
 from console.mock.catalog import flatten
 from console.mock.seed import def_info
 
@@ -26,26 +27,37 @@ if TYPE_CHECKING:
 MAX_STEPS = 100
 
 
-def _fill_steps(steps: list[dict[str, Any]], namespace: str) -> None:
+_STEP_DEFAULTS = {"orgId": 0, "optional": False, "label": None, "description": None,
+                  "configuration": {}, "input": {}, "output": {}}
+
+
+def _fill_steps(steps: list[dict[str, Any]], namespace: str) -> list[dict[str, Any]]:
+    """Every key the mock's runs read, on every step (a file may leave the empty ones out)."""
+    out = []
     for step in steps:
-        step["namespace"] = step.get("namespace") or namespace
-        step.setdefault("orgId", 0)
-        _fill_steps(step["children"], namespace)
+        filled = {**_STEP_DEFAULTS, **{k: v for k, v in step.items() if v is not None}}
+        filled["namespace"] = step.get("namespace") or namespace
+        filled["name"] = step.get("name") or step["ref"]
+        filled["children"] = _fill_steps(step.get("children") or [], namespace)
+        out.append(filled)
+    return out
 
 
-def install(store: MockStore, definition: dict[str, Any], source: str,
+def install(store: MockStore, definition: dict[str, Any], source: str, where: str = "definition",
             now: int | None = None) -> dict[str, Any]:
     """Store ``definition`` as a runnable version; returns it as the API serves it. ``ValueError``
-    for an invalid definition (``console.definition_files.check`` names the field) or one the
-    mock cannot run (too many steps, a seeded version)."""
-    d = check(definition)
+    for an invalid definition (``console.definition_files.validate`` names the field) or one
+    the mock cannot run (too many steps, a seeded version). No version means version 1."""
+    validate(definition, where)
+    d = copy.deepcopy(definition)
+    d["version"] = d.get("version") or 1
     namespace, name, version = d["namespace"], d["name"], d["version"]
-    _fill_steps(d["steps"], namespace)
+    d["steps"] = _fill_steps(d["steps"], namespace)
     count = len(flatten(d["steps"]))
     if count > MAX_STEPS:
         raise ValueError(f"{namespace}/{name} has {count} steps; the mock runs at most {MAX_STEPS}")
     old = store.infos.get((namespace, name, version))
-    if old is not None and not old.get("live"):
+    if (namespace, name, version) in store.seeded_versions:
         raise ValueError(f"{namespace}/{name} version {version} is one of the mock's seeded "
                          "definitions: give yours another name or version, or start the mock "
                          "with --empty")
@@ -58,12 +70,12 @@ def install(store: MockStore, definition: dict[str, Any], source: str,
     d["created"] = d.get("created") or (old["defn"]["created"] if old else now)
     d["updated"] = now
     d["createdBy"] = d.get("createdBy") or f"meshdeck mock ({source})"
-    d["_kind"] = "custom"
+    seeded = store.definitions.get((namespace, name)) if (namespace, name) in store.seeded_names else None
+    d["_kind"] = next(iter(seeded.values()))["_kind"] if seeded else "custom"
     keys = list(store.definitions)
     versions = store.definitions.setdefault((namespace, name), {})
     index = keys.index((namespace, name)) if (namespace, name) in keys else len(keys)
     versions[version] = d
     info = def_info(d, index)
-    info["live"] = True
     store.infos[(namespace, name, version)] = info
     return store.definition(namespace, name, version)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from console.definition_files import check
 from console.mock import workers
 from console.mock.dev_definitions import install
 from console.mock.http import Routes, read_json, store_of
@@ -35,10 +34,11 @@ async def write_definition(request: Request) -> Response:
     body = await read_json(request)
     store = store_of(request)
     try:
-        definition = check(body)
-        key = (definition["namespace"], definition["name"], definition["version"])
+        if not isinstance(body, dict):
+            raise ValueError("the body must be one process definition (a JSON object)")
+        key = (body.get("namespace"), body.get("name"), body.get("version") or 1)
         if request.method == "POST" and key in store.infos:
             raise ValueError(f"{key[0]}/{key[1]} version {key[2]} already exists (PUT updates it)")
-        return JSONResponse(install(store, definition, source="api"))
+        return JSONResponse(install(store, body, source="api", where="body"))
     except ValueError as exc:
         raise BadRequest(f"invalid process definition: {exc}") from None

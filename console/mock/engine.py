@@ -1,9 +1,10 @@
 """Live processes: the mock runs them step by step, and their WORKER steps wait for real workers.
 
 A process is *live* when its definition is yours (``mock serve --definitions``, or created with
-``POST/PUT api/processDefinitions``), or when it is of a seeded definition and a worker has
-registered for one of its WORKER steps (that worker then takes the step over; the seeded
-definition's other WORKER steps stay simulated). Every other process keeps the seeded,
+``POST/PUT api/processDefinitions``: any namespace/name the seed did not make), or when it is of
+a seeded definition (any version of a seeded namespace/name) and a worker has registered for one
+of its WORKER steps (that worker then takes the step over; the seeded definition's other WORKER
+steps stay simulated). Every other process keeps the seeded,
 clock-driven simulation of ``console.mock.store`` and ``console.mock.steps``.
 
 A live process keeps a record per step it reached (``LiveStep``), in the order they began.
@@ -41,13 +42,17 @@ class Engine:
         self.live_ids: set[int] = set()  # the live processes that are RUNNING
 
     # ---------------------------------------------------------------- which processes are live
+    def seeded(self, info: dict[str, Any]) -> bool:
+        """Whether a definition is one of the seeded ones (any version of their names)."""
+        return (info["defn"]["namespace"], info["defn"]["name"]) in self.store.seeded_names
+
     def wants(self, info: dict[str, Any]) -> bool:
         """Whether a new process of this definition runs live."""
-        return bool(info.get("live")) or any(
+        return not self.seeded(info) or any(
             self.hub.is_registered(queue_of(info["flat"][i][0])) for i in info["workers"])
 
     def start(self, p: dict[str, Any], info: dict[str, Any], now: int) -> None:
-        p["_live"] = Live(info, seeded=not info.get("live"))
+        p["_live"] = Live(info, seeded=self.seeded(info))
         p["_run"] = None
         self.live_ids.add(p["processId"])
         self.drive(p, now)

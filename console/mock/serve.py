@@ -48,7 +48,7 @@ def definitions_lines(definitions: list[tuple[str, dict[str, Any]]] | None, empt
     if not definitions and not empty:
         return ""
     lines = ["Your definitions (each step runs in the mock; WORKER steps wait for your workers):"]
-    lines += [f"  {d['namespace']}/{d['name']} v{d['version']}  ({where})" for where, d in definitions or []]
+    lines += [f"  {d['namespace']}/{d['name']} v{d.get('version') or 1}  ({where})" for where, d in definitions or []]
     if not definitions:
         lines.append("  none yet: create some with POST api/processDefinitions")
     lines.append(f"Which workers polled: meshdeck mock workers --port {port}  (a mock-only view)")

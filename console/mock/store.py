@@ -58,6 +58,9 @@ class MockStore:
 
     def _build(self, seed: int, executions: int, now: int, catalog: bool) -> None:
         self.definitions, self.infos, procs = generate(seed, executions, now) if catalog else ({}, {}, [])
+        #: The seeded definitions, and their names: their runs are simulated (``console.mock.engine``).
+        self.seeded_versions: frozenset[tuple[str, str, int]] = frozenset(self.infos)
+        self.seeded_names: frozenset[tuple[str, str]] = frozenset(self.definitions)
         self.processes: dict[int, dict[str, Any]] = {}
         self.created: list[int] = []
         self.by_status: dict[str, set[int]] = defaultdict(set)

@@ -11,7 +11,8 @@ import pytest
 from console.mock.serve import banner
 from tests.served import free_port
 
-FLOW = {"name": "dev_flow", "steps": [{"ref": "first", "type": "WORKER", "name": "dev_step"}]}
+FLOW = {"namespace": "default", "name": "dev_flow", "type": "STANDARD",
+        "steps": [{"ref": "first", "type": "WORKER", "name": "dev_step"}]}
 
 
 @pytest.fixture
@@ -40,18 +41,20 @@ def test_serve_loads_the_definitions_and_passes_them_on(cli, defs, served):
 
 
 def test_a_bad_definition_file_is_one_line_naming_file_and_field(cli, defs, served):
-    (defs / "broken.yaml").write_text("name: broken\nsteps:\n  - ref: a\n")
+    (defs / "broken.yaml").write_text("namespace: default\nname: broken\ntype: STANDARD\n"
+                                      "steps:\n  - ref: a\n")
     run = cli("mock", "serve", "--definitions", str(defs))
     assert run.exit_code == 2 and not served
-    assert run.err_lines == [f"meshdeck: error: --definitions: {defs / 'broken.yaml'}: "
-                             "steps[0].type: field required"]
+    assert run.err_lines == [f"meshdeck: error: --definitions: {defs / 'broken.yaml'} (default/broken): "
+                             "field 'steps[0].type': expected a non-empty string (missing)"]
     assert cli("mock", "serve", "--definitions", str(defs / "nope")).exit_code == 2
     conductor = cli("mock", "serve", "--dialect", "conductor", "--definitions", str(defs))
     assert conductor.exit_code == 2 and "Unmeshed dialect only" in conductor.stderr
 
 
 def test_a_definition_the_mock_cannot_run_is_refused_naming_its_file(cli, tmp_path):
-    (tmp_path / "mine.yaml").write_text("name: test_process\nversion: 1\n")
+    (tmp_path / "mine.yaml").write_text("namespace: default\nname: test_process\nversion: 1\n"
+                                        "type: STANDARD\nsteps: []\n")
     run = cli("mock", "serve", "--definitions", str(tmp_path / "mine.yaml"), "--port", str(free_port()))
     assert run.exit_code == 2
     assert re.match(r"meshdeck: error: --definitions: .*mine.yaml: default/test_process version 1 is "
@@ -94,7 +97,7 @@ def test_mock_definitions_problems_are_usage_errors(cli, tmp_path):
     (tmp_path / "x.json").write_text("[1")
     run = cli("--mock", "--mock-definitions", str(tmp_path / "x.json"), "definitions")
     assert run.exit_code == 2 and run.err_lines[-1].startswith(
-        f"meshdeck: error: --mock-definitions: {tmp_path / 'x.json'}: not valid JSON")
+        f"meshdeck: error: --mock-definitions: {tmp_path / 'x.json'}: invalid JSON")
     other = cli("--mock", "--backend", "conductor", "--mock-definitions", str(tmp_path), "definitions")
     assert other.exit_code == 2 and "Unmeshed backend only" in other.stderr
 

@@ -27,7 +27,7 @@ RUNNER = Path(__file__).resolve().parent / "sdk_workers" / "run.py"
 
 #: The definitions the dev server loads: YAML and JSON, one and several per file.
 PIPELINE = {
-    "namespace": "shop", "name": "order_pipeline",
+    "namespace": "shop", "name": "order_pipeline", "type": "STANDARD",
     "steps": [
         {"ref": "reserve", "type": "WORKER", "name": "reserve_stock",
          "input": {"orderId": "{{ context.input.orderId }}", "items": "{{ context.input.items }}"}},
@@ -47,21 +47,21 @@ PIPELINE = {
                       "audit": "{{ steps.audit.output.note }}"},
 }
 FORMS = [
-    {"name": "async_demo", "steps": [{"ref": "hello", "type": "WORKER", "name": "sample_async_function",
+    {"namespace": "default", "name": "async_demo", "type": "STANDARD", "steps": [{"ref": "hello", "type": "WORKER", "name": "sample_async_function",
                                       "input": {"who": "{{ context.input.who }}"}}]},
-    {"name": "greetings", "steps": [
+    {"namespace": "default", "name": "greetings", "type": "STANDARD", "steps": [
         {"ref": "english", "type": "WORKER", "name": "greet_en",
          "input": {"lang": "en", "name": "{{ context.input.name }}"}},
         {"ref": "french", "type": "WORKER", "name": "greet_fr",
          "input": {"lang": "fr", "name": "{{ context.input.name }}"}},
     ]},
 ]
-FLAKY = {"name": "flaky_demo", "steps": [
+FLAKY = {"namespace": "default", "name": "flaky_demo", "type": "STANDARD", "steps": [
     {"ref": "flaky", "type": "WORKER", "name": "flaky_step",
      "configuration": {"errorPolicyName": "retry_2_linear"}},
     {"ref": "done", "type": "NOOP"},
 ]}
-NOBODY = {"name": "nobody_demo", "steps": [{"ref": "lonely", "type": "WORKER", "name": "dev_step"}]}
+NOBODY = {"namespace": "default", "name": "nobody_demo", "type": "STANDARD", "steps": [{"ref": "lonely", "type": "WORKER", "name": "dev_step"}]}
 
 
 @pytest.fixture(scope="session")

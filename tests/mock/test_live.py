@@ -9,7 +9,6 @@ import hashlib
 import httpx
 import pytest
 
-from console.definition_files import check
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
 
@@ -17,7 +16,7 @@ from .conftest import find
 
 
 def definition(name: str, steps: list[dict], **extra) -> tuple[str, dict]:
-    return f"{name}.yaml", check({"name": name, "steps": steps, **extra})
+    return f"{name}.yaml", {"namespace": "default", "name": name, "type": "STANDARD", "steps": steps, **extra}
 
 
 def worker(name: str, **extra) -> dict:
@@ -259,7 +258,7 @@ async def test_run_sync_waits_for_a_live_process_up_to_its_timeout(dev):
 
 
 async def test_definitions_written_through_the_api_are_served_and_run(dev):
-    new = {"namespace": "dev", "name": "made_by_api", "version": None, "type": None,
+    new = {"namespace": "dev", "name": "made_by_api", "version": None, "type": "STANDARD",
            "steps": [{"ref": "only", "type": "WORKER", "name": "api_step", "children": None,
                       "configuration": None, "input": {"n": "{{ context.input.n }}"}}]}
     created = await dev.post("/api/processDefinitions", json=new)
@@ -276,9 +275,10 @@ async def test_definitions_written_through_the_api_are_served_and_run(dev):
     [work] = (await dev.post("/api/clients/poll", json=body)).json()
     assert work["inputParam"] == {"n": 3}
 
-    bad = await dev.put("/api/processDefinitions", json={"name": "x", "steps": [{"ref": "a"}]})
-    assert bad.status_code == 400 and "steps[0].type: field required" in bad.json()["errorMessage"]
-    seeded = await dev.put("/api/processDefinitions", json={"name": "test_process", "version": 1})
+    bad = await dev.put("/api/processDefinitions", json={**new, "steps": [{"ref": "a"}]})
+    assert bad.status_code == 400 and "'steps[0].type'" in bad.json()["errorMessage"]
+    seeded = await dev.put("/api/processDefinitions", json={**new, "namespace": "default",
+                                                             "name": "test_process", "version": 1})
     assert seeded.status_code == 400 and "seeded" in seeded.json()["errorMessage"]
 
 
@@ -297,10 +297,13 @@ async def test_the_worker_view_needs_no_auth_even_when_the_api_does():
         assert names == ["flow"]  # --empty: yours only
 
 
-def test_a_seeded_version_cannot_be_replaced_by_a_file():
-    clash = ("mine.yaml", check({"name": "test_process", "version": 2, "steps": []}))
-    with pytest.raises(ValueError, match=r"^mine.yaml: default/test_process version 2 is one of"):
+def test_a_seeded_version_cannot_be_replaced_but_a_new_one_runs_like_the_seeded():
+    clash = definition("test_process", [], version=2)
+    with pytest.raises(ValueError, match=r"^test_process.yaml: default/test_process version 2 is one of"):
         create_app(executions=10, clock=FakeClock(), definitions=[clash])
     added = create_app(executions=10, clock=FakeClock(), definitions=[
-        ("mine.yaml", check({"name": "test_process", "version": 3, "steps": []}))])
-    assert added.state.store.definition("default", "test_process")["version"] == 3
+        definition("test_process", [worker("test_worker")], version=3)])
+    store = added.state.store
+    assert store.definition("default", "test_process")["version"] == 3
+    p = store.start("default", "test_process", sync=False)
+    assert p["version"] == 3 and "_live" not in p  # simulated, as the seeded versions are

@@ -8,7 +8,7 @@ from console.mock.dev_definitions import install
 from .test_detail import open_detail, text_of
 from .test_detail_snapshots import opener
 
-DEV = {"name": "dev_flow", "steps": [{"ref": "first", "type": "WORKER", "name": "dev_step"},
+DEV = {"namespace": "default", "name": "dev_flow", "type": "STANDARD", "steps": [{"ref": "first", "type": "WORKER", "name": "dev_step"},
                                      {"ref": "after", "type": "NOOP"}]}
 
 

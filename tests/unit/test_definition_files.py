@@ -1,101 +1,102 @@
-"""Definition files (console/definition_files.py): JSON or YAML, one or a list per file, checked
-with errors that name the file and the field."""
+"""The definition file format: reading .json/.yaml/.yml (one or a list), validation errors that
+name the file and the field, normalisation (stable order, no server-managed fields), writing."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+import yaml
 
-from console.definition_files import DefinitionFileError, check, load_file, load_path
+from console.definition_files import (
+    DefinitionFileError,
+    dump,
+    file_name,
+    normalise,
+    read_path,
+    same,
+    write_all,
+)
 
-ORDER_YAML = """\
-namespace: shop
-name: order_pipeline
-description: reserve, then charge
-steps:
-  - ref: reserve
-    type: worker            # any case; the SDK's StepType.WORKER too
-    input: {orderId: "{{ context.input.orderId }}"}
-  - ref: branches
-    type: PARALLEL
-    children:
-      - {ref: charge, type: WORKER, name: charge_card}
-signature: kept-as-written
-"""
+GOOD = {"namespace": "ops", "name": "flow", "type": "STANDARD", "version": 2,
+        "steps": [{"ref": "a", "type": "HTTP", "children": [{"ref": "b", "type": "NOOP"}]}]}
 
 
-def test_a_yaml_file_gives_its_definition_with_defaults_filled_in(tmp_path):
-    path = tmp_path / "order.yaml"
-    path.write_text(ORDER_YAML)
-    [d] = load_file(path)
-    assert (d["namespace"], d["name"], d["version"], d["type"]) == ("shop", "order_pipeline", 1, "STANDARD")
-    reserve, branches = d["steps"]
-    assert reserve["type"] == "WORKER" and reserve["name"] == "reserve" and reserve["children"] == []
-    assert reserve["input"] == {"orderId": "{{ context.input.orderId }}"}
-    assert branches["children"][0]["name"] == "charge_card" and branches["children"][0]["configuration"] == {}
-    assert d["signature"] == "kept-as-written"  # unknown fields survive
-
-
-def test_a_folder_gives_every_definition_of_its_files_in_name_order(tmp_path):
-    (tmp_path / "b.json").write_text(json.dumps([{"name": "two", "steps": []}, {"name": "three"}]))
-    (tmp_path / "a.yml").write_text("name: one\nversion: 4\n")
+def test_reads_one_or_a_list_from_json_and_yaml(tmp_path):
+    (tmp_path / "one.json").write_text(json.dumps(GOOD))
+    (tmp_path / "many.yml").write_text(yaml.safe_dump([{**GOOD, "name": "x"}, {**GOOD, "name": "y"}]))
     (tmp_path / "notes.txt").write_text("ignored")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "c.yaml").write_text("name: deeper\n")  # not recursive
-    found = load_path(tmp_path)
-    assert [(f.name, d["name"], d["version"]) for f, d in found] == [
-        ("a.yml", "one", 4), ("b.json", "two", 1), ("b.json", "three", 1)]
+    (tmp_path / "sub" / "deeper.yaml").write_text(yaml.safe_dump({**GOOD, "name": "deep"}))
+    found = read_path(tmp_path)
+    assert [(d.path.name, d.index, d.doc["name"]) for d in found] == [
+        ("many.yml", 1, "x"), ("many.yml", 2, "y"), ("one.json", 1, "flow")]
+    assert [d.doc["name"] for d in read_path(tmp_path / "sub" / "deeper.yaml")] == ["deep"]
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("name: x\nsteps:\n  - type: WORKER\n", "x.yaml: steps[0].ref: field required"),
-    ("name: x\nsteps:\n  - {ref: a, type: NOOP, children: [{ref: b}]}\n",
-     "x.yaml: steps[0].children[0].type: field required"),
-    ("name: x\nversion: latest\n", "x.yaml: version: input should be a valid integer"),
-    ("name: x\nversion: 0\n", "x.yaml: version: input should be greater than or equal to 1"),
-    ("steps: []\n", "x.yaml: name: field required"),
-    ("name: my flow\n", "x.yaml: name: 'my flow' has a space or a slash"),
-    ("name: x\nsteps:\n  - {ref: a, type: 'WORK ER'}\n", "x.yaml: steps[0].type: 'WORK ER' is not a type"),
-    ("name: x\nsteps:\n  - {ref: a, type: NOOP}\n  - {ref: a, type: NOOP}\n",
-     "x.yaml: step ref 'a' is used twice (steps[0] and steps[1])"),
-    ("name: x\nsteps: {}\n", "x.yaml: steps: input should be a valid list"),
-    ("- name: fine\n- name: x\n  steps: [{ref: a}]\n",
-     "x.yaml: definition 2 (default/x): steps[0].type: field required"),
-    ("- 42\n", "x.yaml: expected a definition (an object with a name and steps), got int"),
-    ("name: [unclosed\n", "x.yaml: not valid YAML (line 2, column 1)"),
-    ("", "x.yaml: the file is empty"),
+@pytest.mark.parametrize("change, words", [
+    ({"name": ""}, "field 'name': expected a non-empty string"),
+    ({"namespace": None}, "field 'namespace'"),
+    ({"type": 3}, "field 'type': expected a non-empty string (got a number)"),
+    ({"version": 0}, "field 'version': expected a whole number from 1, got 0"),
+    ({"version": True}, "field 'version'"),
+    ({"steps": "a"}, "field 'steps': expected a list of steps (got a string)"),
+    ({"steps": [{"ref": "a"}]}, "field 'steps[0].type'"),
+    ({"steps": [{"ref": "a", "type": "X", "children": [{"ref": "a", "type": "Y"}]}]},
+     "field 'steps[0].children[0].ref': 'a' is used by another step"),
+    ({"configuration": []}, "field 'configuration': expected an object, got a list"),
 ])
-def test_each_problem_names_the_file_and_the_field(tmp_path, text, problem):
-    path = tmp_path / "x.yaml"
-    path.write_text(text)
-    with pytest.raises(DefinitionFileError) as info:
-        load_file(path)
-    assert str(info.value).startswith(str(tmp_path / problem.split(": ", 1)[0]) + ": ")
-    assert problem.split(": ", 1)[1] in str(info.value)
+def test_validation_names_the_file_and_the_field(tmp_path, change, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump([GOOD, {**GOOD, **change}]))
+    with pytest.raises(DefinitionFileError) as caught:
+        read_path(path)
+    assert str(caught.value).startswith(f"{path}, definition 2")
+    assert words in str(caught.value)
 
 
-def test_bad_json_missing_paths_empty_folders_and_duplicates_are_named(tmp_path):
-    (tmp_path / "bad.json").write_text('{"name": "x",}')
-    with pytest.raises(DefinitionFileError, match=r"bad.json: not valid JSON: .*line 1, column 14"):
-        load_path(tmp_path / "bad.json")
-    with pytest.raises(DefinitionFileError, match="no such file or folder"):
-        load_path(tmp_path / "missing")
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(DefinitionFileError, match="no .json, .yaml or .yml files"):
-        load_path(tmp_path / "empty")
-    (tmp_path / "two").mkdir()
-    (tmp_path / "two" / "a.json").write_text('{"name": "same"}')
-    (tmp_path / "two" / "b.yaml").write_text("name: same\n")
-    with pytest.raises(DefinitionFileError, match=r"b.yaml: default/same version 1 is also defined in .*a.json"):
-        load_path(tmp_path / "two")
+def test_unreadable_files_say_where(tmp_path):
+    (tmp_path / "a.json").write_text("{\"namespace\": ")
+    with pytest.raises(DefinitionFileError, match=r"a\.json: invalid JSON: .*line 1"):
+        read_path(tmp_path / "a.json")
+    (tmp_path / "b.yaml").write_text("")
+    with pytest.raises(DefinitionFileError, match="the file is empty"):
+        read_path(tmp_path / "b.yaml")
+    with pytest.raises(DefinitionFileError, match="no such file"):
+        read_path(tmp_path / "missing.yaml")
+    (tmp_path / "b.txt").write_text("x")
+    with pytest.raises(DefinitionFileError, match="not a .json, .yaml or .yml"):
+        read_path(tmp_path / "b.txt")
+    (tmp_path / "c.json").write_text(json.dumps(GOOD))
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(GOOD))
+    (tmp_path / "a.json").unlink()
+    (tmp_path / "b.yaml").unlink()
+    with pytest.raises(DefinitionFileError, match="ops/flow version 2 is also in"):
+        read_path(tmp_path)
 
 
-def test_what_an_sdk_dataclass_sends_is_accepted():
-    """The SDK's asdict(ProcessDefinition): nulls for unset fields, enum values as text."""
-    d = check({"orgId": None, "namespace": "default", "name": "x", "version": None, "type": None,
-               "configuration": None, "defaultInput": {}, "metadata": {}, "tags": [],
-               "steps": [{"ref": "a", "type": "WORKER", "name": None, "children": None,
-                          "configuration": None, "input": None, "created": 0}]})
-    assert d["version"] == 1 and d["type"] == "STANDARD"
-    assert d["steps"][0] | {"created": 0} == d["steps"][0] and d["steps"][0]["name"] == "a"
+def test_normalise_drops_server_fields_and_orders_keys():
+    server = {"updated": 5, "steps": [{"orgId": 0, "type": "HTTP", "ref": "a", "optional": False,
+                                       "children": [], "input": {}, "configuration": {"z": 1, "a": 2}}],
+              "createdBy": "me", "name": "flow", "orgId": 0, "namespace": "ops", "version": 2,
+              "type": "STANDARD", "zeta": {"b": 1, "a": None}, "dependents": [{"name": "q"}],
+              "signature": {"x": 1}, "description": None, "defaultInput": {}}
+    out = normalise(server)
+    assert list(out) == ["namespace", "name", "version", "type", "signature", "steps", "zeta"]
+    assert out["steps"] == [{"ref": "a", "type": "HTTP", "configuration": {"a": 2, "z": 1}}]
+    assert out["zeta"] == {"a": None, "b": 1}  # free-form values keep their nulls
+    assert same(server, {**out, "created": 1, "updatedBy": "other"})
+    assert not same(server, {**out, "version": 3})
+
+
+def test_dump_and_file_names_round_trip(tmp_path):
+    doc = {**GOOD, "description": "line one\nline two\n", "namespace": "team a"}
+    text = dump(doc)
+    assert "description: |\n  line one\n  line two\n" in text
+    assert yaml.safe_load(text) == normalise(doc) == json.loads(dump(doc, "json"))
+    assert file_name(doc) == "team_a.flow.v2.yaml" and file_name({**doc, "version": None}, "json") == "team_a.flow.json"
+    written = write_all([doc, {**GOOD, "name": "other"}], tmp_path / "out", "yaml")
+    assert [p.name for p in written] == ["team_a.flow.v2.yaml", "ops.other.v2.yaml"]
+    assert [d.doc for d in read_path(written[0])] == [normalise(doc)]
+    with pytest.raises(DefinitionFileError, match="would both be written to"):
+        write_all([{**GOOD, "namespace": "a b"}, {**GOOD, "namespace": "a_b"}], tmp_path / "x")
