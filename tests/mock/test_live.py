@@ -258,14 +258,14 @@ async def test_run_sync_waits_for_a_live_process_up_to_its_timeout(dev):
 
 
 async def test_definitions_written_through_the_api_are_served_and_run(dev):
-    new = {"namespace": "dev", "name": "made_by_api", "version": None, "type": "STANDARD",
+    new = {"namespace": "dev", "name": "made_by_api", "type": "STANDARD",
            "steps": [{"ref": "only", "type": "WORKER", "name": "api_step", "children": None,
                       "configuration": None, "input": {"n": "{{ context.input.n }}"}}]}
     created = await dev.post("/api/processDefinitions", json=new)
     assert created.status_code == 200, created.text
-    assert created.json()["version"] == 1 and created.json()["steps"][0]["namespace"] == "dev"
+    assert created.json()["version"] == 1
     again = await dev.post("/api/processDefinitions", json=new)
-    assert again.status_code == 400 and "already exists" in again.json()["errorMessage"]
+    assert again.status_code == 400 and "exists" in again.json()["errorMessage"]
     updated = await dev.put("/api/processDefinitions", json={**new, "version": 2})
     assert updated.status_code == 200
     assert (await dev.get("/api/processDefinitions/dev/made_by_api")).json()["version"] == 2
@@ -273,13 +273,21 @@ async def test_definitions_written_through_the_api_are_served_and_run(dev):
     pid = await run(dev, "made_by_api", {"n": 3}, namespace="dev")
     body = [{"stepQueueNameData": queue("api_step", "dev"), "size": 1}]
     [work] = (await dev.post("/api/clients/poll", json=body)).json()
-    assert work["inputParam"] == {"n": 3}
+    assert work["inputParam"] == {"n": 3} and work["stepNamespace"] == "dev"
+    await report(dev, work, output={"n": 4})
+    assert (await get(dev, pid))["output"] == {"n": 4}
 
     bad = await dev.put("/api/processDefinitions", json={**new, "steps": [{"ref": "a"}]})
     assert bad.status_code == 400 and "'steps[0].type'" in bad.json()["errorMessage"]
-    seeded = await dev.put("/api/processDefinitions", json={**new, "namespace": "default",
-                                                             "name": "test_process", "version": 1})
-    assert seeded.status_code == 400 and "seeded" in seeded.json()["errorMessage"]
+
+
+async def test_a_seeded_version_cannot_be_replaced_through_the_api(dev):
+    """Its executions are built from it: a different one would break them."""
+    current = (await dev.get("/api/processDefinitions/default/test_process", params={"version": 1})).json()
+    replaced = await dev.put("/api/processDefinitions", json={**current, "steps": []})
+    assert replaced.status_code == 400 and "seeded" in replaced.json()["errorMessage"]
+    added = await dev.put("/api/processDefinitions", json={**current, "version": 9})
+    assert added.status_code == 200 and added.json()["version"] == 9
 
 
 async def test_the_worker_view_needs_no_auth_even_when_the_api_does():
