@@ -43,6 +43,15 @@ def _fill_steps(steps: list[dict[str, Any]], namespace: str) -> list[dict[str, A
     return out
 
 
+def refuse_seeded(store: MockStore, namespace: str, name: str, version: int) -> None:
+    """``ValueError`` for a write over a seeded version: its executions are built from it, so a
+    different one would break them (every definition write of the mock calls this)."""
+    if (namespace, name, version) in store.seeded_versions:
+        raise ValueError(f"{namespace}/{name} version {version} is one of the mock's seeded "
+                         "definitions: give yours another name or version, or start the mock "
+                         "with --empty")
+
+
 def install(store: MockStore, definition: dict[str, Any], source: str, where: str = "definition",
             now: int | None = None) -> dict[str, Any]:
     """Store ``definition`` as a runnable version; returns it as the API serves it. ``ValueError``
@@ -56,11 +65,8 @@ def install(store: MockStore, definition: dict[str, Any], source: str, where: st
     count = len(flatten(d["steps"]))
     if count > MAX_STEPS:
         raise ValueError(f"{namespace}/{name} has {count} steps; the mock runs at most {MAX_STEPS}")
+    refuse_seeded(store, namespace, name, version)
     old = store.infos.get((namespace, name, version))
-    if (namespace, name, version) in store.seeded_versions:
-        raise ValueError(f"{namespace}/{name} version {version} is one of the mock's seeded "
-                         "definitions: give yours another name or version, or start the mock "
-                         "with --empty")
     now = store.clock() if now is None else now
     for key, default in (("orgId", 0), ("configuration", {"completionTimeout": 180000}),
                          ("defaultInput", {}), ("defaultOutput", {}), ("outputMapping", {}),
