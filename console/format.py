@@ -46,6 +46,23 @@ def duration(ms: int | float | None) -> str:
     return f"{days}d {hours:02d}h"
 
 
+def _span(seconds: float) -> str:
+    """``42s``, ``5m``, ``3h``, ``2d``: the largest whole unit."""
+    for limit, unit, size in ((60, "s", 1), (3600, "m", 60), (86400, "h", 3600)):
+        if seconds < limit:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds // 86400)}d"
+
+
+def age(ms: int | None, now: datetime | None = None) -> str:
+    """How long ago ``ms`` was: ``0s``, ``42s``, ``5m``, ``3h``, ``2d`` (``0s`` for the future);
+    empty when unknown."""
+    when = epoch_ms_to_datetime(ms)
+    if when is None:
+        return ""
+    return _span(max(0.0, ((now or datetime.now(UTC)) - when).total_seconds()))
+
+
 def relative(ms: int | None, now: datetime | None = None) -> str:
     """``just now``, ``42s ago``, ``5m ago``, ``3h ago``, ``2d ago`` (``in 5m`` for the future)."""
     when = epoch_ms_to_datetime(ms)
@@ -53,17 +70,10 @@ def relative(ms: int | None, now: datetime | None = None) -> str:
         return ""
     now = now or datetime.now(UTC)
     delta = (now - when).total_seconds()
-    future = delta < 0
-    delta = abs(delta)
-    if delta < 5:
+    if abs(delta) < 5:
         return "just now"
-    for limit, unit, size in ((60, "s", 1), (3600, "m", 60), (86400, "h", 3600)):
-        if delta < limit:
-            text = f"{int(delta // size)}{unit}"
-            break
-    else:
-        text = f"{int(delta // 86400)}d"
-    return f"in {text}" if future else f"{text} ago"
+    text = _span(abs(delta))
+    return f"in {text}" if delta < 0 else f"{text} ago"
 
 
 def absolute(ms: int | None) -> str:

@@ -176,7 +176,7 @@ class StepData(WireModel):
 
     @property
     def duration_ms(self) -> int | None:
-        if self.start is None or self.updated is None:
+        if not self.start or self.updated is None:  # 0: not started yet (still SCHEDULED)
             return None
         return max(0, self.updated - self.start)
 
@@ -351,7 +351,7 @@ class WorkResponse(WireModel):
 def extract_error(output: Any) -> str | None:
     """Find a human error message in a step or process output, leniently."""
     if isinstance(output, dict):
-        for key in ("error", "errorMessage", "message", "reason", "exception"):
+        for key in ("error", "errorMessage", "lastError", "message", "reason", "exception"):
             value = output.get(key)
             if isinstance(value, str) and value:
                 return value

@@ -63,6 +63,7 @@ class State:
     verbose: bool = False
     insecure: bool = False
     mock_faults: str | None = None
+    mock_definitions: str | None = None
     backend: str | None = None
     banner: str | None = None  # ``tui --banner``: this session's banner instead of the profile's
     _settings: Any = field(default=None, repr=False)
@@ -187,18 +188,28 @@ def open_backend(state: State) -> Backend:
 
 
 def mock_app(state: State) -> Any:
-    """The in-process mock server for ``--mock``, misbehaving as ``--mock-faults`` asks."""
+    """The in-process mock server for ``--mock``, misbehaving as ``--mock-faults`` asks, with
+    the definitions of ``--mock-definitions``."""
     from console import connect
 
-    if not state.mock_faults:
-        return connect.new_mock_app(state.settings().backend)
-    from console.mock.faults import FaultPlan
+    options: dict[str, Any] = {}
+    if state.mock_faults:
+        from console.mock.faults import FaultPlan
 
+        try:
+            options["faults"] = FaultPlan.parse(state.mock_faults)
+        except ValueError as exc:
+            raise CliProblem(f"--mock-faults: {exc}") from None
+    if state.mock_definitions:
+        from console.cli.mock_cmd import read_definitions
+
+        if (state.settings().backend or "unmeshed") != "unmeshed":
+            raise CliProblem("--mock-definitions works with the Unmeshed backend only")
+        options["definitions"] = read_definitions(Path(state.mock_definitions), "--mock-definitions")
     try:
-        plan = FaultPlan.parse(state.mock_faults)
-    except ValueError as exc:
-        raise CliProblem(f"--mock-faults: {exc}") from None
-    return connect.new_mock_app(state.settings().backend, faults=plan)
+        return connect.new_mock_app(state.settings().backend, **options)
+    except ValueError as exc:  # a definition the mock cannot run: the message names the file
+        raise CliProblem(f"--mock-definitions: {exc}") from None
 
 
 def session_journal(state: State | None = None) -> Any:

@@ -83,6 +83,12 @@ def show_process(p: Any, with_steps: bool = True) -> None:
         from console.cli.output import console
 
         console().print(Text.assemble(("error" + where + ": ", "bold red"), (error, "")))
+    from console.services.waiting import waiting_messages
+
+    for line in waiting_messages(p):
+        from console.cli.output import console
+
+        console().print(line, style="yellow", markup=False, highlight=False)
     records = list(p.step_records or [])
     if with_steps and records:
         if failed is not None:  # the failed step first, then in execution order
@@ -153,7 +159,7 @@ def show_step(s: Any) -> None:
     key_values([
         ("step", s.id), ("ref", s.ref), ("name", f"{s.namespace}/{s.name}" if s.namespace else s.name),
         ("type", s.type), ("status", status_text(s.status)), ("process", s.process_id),
-        ("parent", s.parent_ref), ("worker", s.worker_id), ("started", absolute(s.start)),
+        ("parent", s.parent_ref), ("worker", s.worker_id), ("started", absolute(s.start) if s.start else None),
         ("updated", absolute(s.updated)), ("duration", duration(s.duration_ms)),
         ("attempts", s.attempts), ("error", s.error),
     ])
@@ -166,9 +172,9 @@ def show_step(s: Any) -> None:
             Column("executor", "EXECUTOR", lambda a: a.executor),
             Column("runs", "RUNS", lambda a: a.runs),
             Column("scheduled", "SCHEDULED", lambda a: absolute(a.scheduled)),
-            Column("start", "STARTED", lambda a: absolute(a.start)),
+            Column("start", "STARTED", lambda a: absolute(a.start) if a.start else "not yet"),
             Column("duration", "DURATION", lambda a: duration(a.updated - a.start)
-                   if a.updated is not None and a.start is not None else ""),
+                   if a.updated and a.start else ""),
         ], attempts, title="attempts")
     typer.echo("")
     json_block(s.input, "input")

@@ -53,6 +53,10 @@ MockFaultsOpt = Annotated[str | None, typer.Option(
     rich_help_panel=GLOBAL,
     help="With --mock: make the embedded mock misbehave, e.g. 'latency=200ms,error_rate=0.2' "
          "(env MESHDECK_MOCK_FAULTS; see 'Fault injection' in the README).")]
+MockDefinitionsOpt = Annotated[str | None, typer.Option(
+    "--mock-definitions", metavar="PATH", rich_help_panel=GLOBAL,
+    help="With --mock: add your process definitions (a .json/.yaml file or a folder of them) to "
+         "the embedded mock, as 'mock serve --definitions' does.")]
 BackendOpt = Annotated[str | None, typer.Option(
     "--backend", metavar="KIND", rich_help_panel=GLOBAL, autocompletion=completion.complete_backend,
     help="unmeshed (default) or conductor (Conductor OSS or Orkes; base URL like "
@@ -68,7 +72,7 @@ _GLOBAL_PARAMS = [
         ("client_id", ClientIdOpt, None), ("mock", MockOpt, False), ("read_only", ReadOnlyOpt, False),
         ("no_color", NoColorOpt, False), ("timeout", TimeoutOpt, None), ("verbose", VerboseOpt, False),
         ("insecure", InsecureOpt, False), ("mock_faults", MockFaultsOpt, None),
-        ("backend", BackendOpt, None),
+        ("mock_definitions", MockDefinitionsOpt, None), ("backend", BackendOpt, None),
     )
 ]
 

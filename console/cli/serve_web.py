@@ -57,7 +57,8 @@ def session_command(state: State, *, read_only: bool, banner: str) -> list[str]:
     for flag, value in (("--profile", state.profile), ("--base-url", state.base_url),
                         ("--port", state.port), ("--client-id", state.client_id),
                         ("--timeout", state.timeout), ("--backend", state.backend),
-                        ("--mock-faults", state.mock_faults)):
+                        ("--mock-faults", state.mock_faults),
+                        ("--mock-definitions", state.mock_definitions)):
         if value is not None:
             command += [flag, str(value)]
     for flag, on in (("--mock", state.mock), ("--insecure", state.insecure),

@@ -4,6 +4,11 @@
     app = create_app(seed=7, executions=5000, clock=None, require_auth=None)
     app.state.store  # the MockStore
 
+A process of your own definition (``definitions=``, ``console.mock.dev_definitions``) runs live:
+its WORKER steps wait for workers polling ``api/clients/poll`` (``console.mock.workers``), and
+``runSync`` answers when it has ended, or after its ``timeout`` (default ``SYNC_WAIT_SECONDS``)
+with the process still RUNNING.
+
 Errors answer ``{"errorMessage": ...}``: 404 for an unknown id, definition or endpoint, 400 for a
 bad parameter or body, 401 when ``require_auth="CLIENT_ID:TOKEN"`` is set and the request lacks
 ``Authorization: Bearer client.sdk.{CLIENT_ID}.{sha256_hex(TOKEN)}``.
@@ -14,16 +19,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from typing import Any, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from console.mock import dev_routes, workers
 from console.mock.catalog import API_MAPPINGS
+from console.mock.dev_definitions import install
 from console.mock.http import HeaderAuth, Routes, build_app, read_json, store_of, to_bool, to_int
 from console.mock.search import search
 from console.mock.store import BadRequest, MockStore, NotFound
+
+#: How long ``runSync`` (and a SYNC API mapping call) waits for a live process without ``timeout``.
+SYNC_WAIT_SECONDS = 5.0
 
 
 def error(status: int, message: str, path: str = "") -> JSONResponse:
@@ -39,6 +50,20 @@ def expected_bearer(require_auth: str) -> str:
 routes = Routes()
 
 
+async def settle(store: MockStore, p: dict[str, Any], seconds: float) -> None:
+    """Wait up to ``seconds`` for a live process to end (other requests, such as the workers'
+    polls, are served meanwhile); a simulated one has already answered."""
+    deadline = time.monotonic() + seconds
+    while p.get("_live") and p["status"] == "RUNNING" and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+        store.tick()
+
+
+def sync_wait(request: Request) -> float:
+    timeout = request.query_params.get("timeout")
+    return min(float(to_int(timeout, "timeout")), 300.0) if timeout else SYNC_WAIT_SECONDS
+
+
 # ---------------------------------------------------------------- processes
 @routes.post("/api/process/runSync", "/api/process/runAsync")
 async def run_process(request: Request) -> Response:
@@ -46,12 +71,13 @@ async def run_process(request: Request) -> Response:
     if not isinstance(body, dict):
         raise BadRequest("body must be a ProcessRequest JSON object")
     sync = request.url.path.endswith("runSync")
-    if sync and request.query_params.get("timeout"):
-        to_int(request.query_params.get("timeout"), "timeout")
+    wait = sync_wait(request) if sync else 0.0
     store = store_of(request)
     p = store.start(body.get("namespace"), body.get("name"), body.get("version"), body.get("input"),
                     body.get("requestId"), body.get("correlationId"), sync=sync, trigger="API",
                     created_by=f"client.sdk.{request.query_params.get('clientId') or 'anonymous'}")
+    if sync:
+        await settle(store, p, wait)
     return JSONResponse(store.public(p, include_steps=sync))
 
 
@@ -137,6 +163,8 @@ async def api_call(request: Request) -> Response:
     p = store.start(target[0], target[1], None, inp, q.get("id"), q.get("correlationId"),
                     sync=call_type != "ASYNC", trigger="API_MAPPING", process_type="API_ORCHESTRATION",
                     created_by=f"api-mapping:{endpoint}")
+    if call_type != "ASYNC":
+        await settle(store, p, SYNC_WAIT_SECONDS)
     if call_type != "STREAM":
         return JSONResponse(store.public(p))
     final = store.public(p, include_steps=True)
@@ -180,31 +208,47 @@ async def namespaces(request: Request) -> Response:
 # ---------------------------------------------------------------- workers
 @routes.put("/api/clients/register")
 async def register(request: Request) -> Response:
-    return PlainTextResponse(store_of(request).register(await read_json(request, [])))
+    return PlainTextResponse(store_of(request).engine.hub.register(await read_json(request, [])))
 
 
 @routes.post("/api/clients/poll")
 async def poll(request: Request) -> Response:
     size = to_int(request.query_params.get("size"), "size", 0)
-    return JSONResponse(store_of(request).poll(await read_json(request, []), size))
+    host = request.headers.get("UNMESHED_HOST_NAME") or (request.client.host if request.client else "-")
+    return JSONResponse(workers.poll(store_of(request), await read_json(request, []), size, host))
 
 
 @routes.post("/api/clients/bulkResults")
 async def bulk_results(request: Request) -> Response:
-    return JSONResponse(store_of(request).submit_results(await read_json(request, [])))
+    return JSONResponse(workers.submit(store_of(request), await read_json(request, [])))
+
+
+routes.include(dev_routes.routes)
 
 
 # ---------------------------------------------------------------- app
 def create_app(seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None,
-               require_auth: str | None = None, faults: Any = None) -> Starlette:
+               require_auth: str | None = None, faults: Any = None,
+               definitions: list[tuple[str, dict[str, Any]]] | None = None,
+               empty: bool = False) -> Starlette:
     """Build the mock server. ``clock`` returns now in epoch ms (default: wall time).
 
     ``faults``: a SPEC string or a ``console.mock.faults.FaultPlan`` (see that module); the plan
-    is ``app.state.faults`` (None without one) and ``app.state.faults.enabled`` switches it."""
+    is ``app.state.faults`` (None without one) and ``app.state.faults.enabled`` switches it.
+    ``definitions``: ``(where from, definition)`` pairs of your own (checked by
+    ``console.definition_files``), served and run live; ``ValueError`` starting with where from
+    for one the mock cannot run. ``empty``: no seeded definitions or executions.
+    ``GET /__mock/workers`` (the mock-only worker view) needs no auth."""
     auth = None
     if require_auth:
         auth = HeaderAuth("Authorization", expected_bearer(require_auth),
                           invalid="invalid client id or auth token",
-                          reject=lambda message: error(401, message))
+                          reject=lambda message: error(401, message), open_paths=(workers.VIEW_PATH,))
+    store = MockStore(seed=seed, executions=executions, clock=clock, catalog=not empty)
+    for where, definition in definitions or []:
+        try:
+            install(store, definition, source="file")
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
     return build_app(routes, error, dialect="unmeshed", require_auth=require_auth, auth=auth,
-                     store=MockStore(seed=seed, executions=executions, clock=clock), faults=faults)
+                     store=store, faults=faults)

@@ -256,7 +256,6 @@ def act(store: MockStore, action: str, wid: Any, *, reason: str | None = None,
         if status != "RUNNING":
             raise Conflict(f"Workflow is {status}; only a RUNNING workflow can be paused")
         p["_fail"] = current_index(p, len(store.info(p)["flat"]), now)
-        store._unpark(p)
         p["_run"], p["updated"] = None, now
         store._set_status(p, "PAUSED")
     elif action == "resume":

@@ -113,6 +113,10 @@ class Routes:
     def delete(self, *paths: str) -> Callable[[Handler], Handler]:
         return self._add("DELETE", paths)
 
+    def include(self, other: Routes) -> None:
+        """Add ``other``'s routes (a module that declares its own, e.g. ``console.mock.dev_routes``)."""
+        self._routes.extend(other._routes)
+
     def ordered(self) -> list[Route]:
         return sorted(self._routes, key=lambda r: [part.startswith("{") for part in r.path.split("/")])
 

@@ -134,7 +134,7 @@ def generate(seed: int, executions: int, now_ms: int) -> tuple[dict, dict, list[
             "shardInstanceId": pid % 4, "created": created, "updated": created + duration,
             "createdBy": CREATORS[(r >> 46) % 5],
             "tags": _TAGS[(REGIONS[(r >> 49) % 3], (r >> 52) % 8 == 0)],
-            "_r": r, "_fail": -1, "_run": None, "_final": None, "_prev": None, "_wait": None, "_outs": None,
+            "_r": r, "_fail": -1, "_run": None, "_final": None, "_prev": None, "_outs": None,
         }
         if status == "RUNNING" or created + duration > now_ms:
             status = p["status"] = "RUNNING"

@@ -1,7 +1,7 @@
 """Lazy step records: built on demand from a process summary and its definition, deterministically.
 
 A process's steps come from ``random.Random(seed * 1_000_003 + processId)``; nothing per step is
-stored except what workers submitted (``_outs``). Step ids are ``processId * 100 + index`` where
+stored (a live process keeps its own records: ``console.mock.engine``). Step ids are ``processId * 100 + index`` where
 index is the step's position in the depth-first flattening of the definition.
 """
 
@@ -23,8 +23,6 @@ def step_id(process_id: int, index: int) -> int:
 
 def current_index(p: dict[str, Any], n: int, now: int) -> int:
     """Index of the step a RUNNING process is on."""
-    if p["_wait"] is not None:
-        return p["_wait"][0]
     run = p["_run"]
     if not run:
         return max(p["_fail"], 0)
@@ -43,8 +41,6 @@ def plan(p: dict[str, Any], info: dict[str, Any], now: int) -> list[tuple[int, s
     elif status == "RUNNING":
         stop = current_index(p, n, now)
         stop_status = "RUNNING"
-        if p["_wait"] is not None and p["_wait"][1] is None:
-            stop_status = "SCHEDULED"
     else:
         stop = max(p["_fail"], 0)
         stop_status = TERMINAL_STEP.get(p["_prev"] or status, "FAILED")

@@ -6,9 +6,12 @@ created-time array ``created[i]`` belongs to process ``BASE_PROCESS_ID + i``.
 
 Living: a RUNNING process carries ``_run = (start_ms, end_ms, from_step_index)`` and sits in a
 heap; ``tick()`` (called on every access) finishes the ones whose end has passed, so progress
-follows the injected clock and stays deterministic. A RUNNING process can also be parked on a
-WORKER step (``_wait = (step index, polled_ms or None)``) when a worker has registered for that
-step's queue: it then waits for ``api/clients/poll`` and ``api/clients/bulkResults``.
+follows the injected clock and stays deterministic.
+
+Live: a process of your own definition (``console.mock.dev_definitions``), or of a seeded one
+whose WORKER step a real worker registered for, carries ``_live`` instead and is run step by
+step by ``self.engine`` (``console.mock.engine``); its WORKER steps wait for
+``api/clients/poll`` and ``api/clients/bulkResults`` (``console.mock.workers``).
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 import gc
 import heapq
 import random
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Any, Callable
 
 from console.mock import payloads
 from console.mock.clock import real_clock
+from console.mock.engine import Engine
 from console.mock.seed import BASE_PROCESS_ID, failure_output, generate, search_text
-from console.mock.steps import STEP_ID_FACTOR, build_steps, current_index, step_id, step_ids
+from console.mock.steps import STEP_ID_FACTOR, build_steps, current_index, step_ids
 
 STOPPABLE = ("FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED")
 
@@ -36,21 +40,27 @@ class BadRequest(Exception):
 
 
 class MockStore:
-    def __init__(self, seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None) -> None:
+    def __init__(self, seed: int = 7, executions: int = 5000, clock: Callable[[], int] | None = None,
+                 catalog: bool = True) -> None:
+        """``catalog=False``: no seeded definitions and no executions (``mock serve --empty``)."""
         self.seed = seed
+        self.engine = Engine(self)
         self.clock = clock or real_clock
         self.stream_delay = 0.02  # seconds between STREAM lines
         now = self.clock()
         gc_was_enabled = gc.isenabled()
         gc.disable()  # building 100k small dicts: the cyclic GC would otherwise rescan them over and over
         try:
-            self._build(seed, executions, now)
+            self._build(seed, executions if catalog else 0, now, catalog)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _build(self, seed: int, executions: int, now: int) -> None:
-        self.definitions, self.infos, procs = generate(seed, executions, now)
+    def _build(self, seed: int, executions: int, now: int, catalog: bool) -> None:
+        self.definitions, self.infos, procs = generate(seed, executions, now) if catalog else ({}, {}, [])
+        #: The seeded definitions, and their names: their runs are simulated (``console.mock.engine``).
+        self.seeded_versions: frozenset[tuple[str, str, int]] = frozenset(self.infos)
+        self.seeded_names: frozenset[tuple[str, str]] = frozenset(self.definitions)
         self.processes: dict[int, dict[str, Any]] = {}
         self.created: list[int] = []
         self.by_status: dict[str, set[int]] = defaultdict(set)
@@ -59,8 +69,6 @@ class MockStore:
         self.by_correlation: dict[str, set[int]] = defaultdict(set)
         self.by_request: dict[str, set[int]] = defaultdict(set)
         self._heap: list[tuple[int, int]] = []
-        self.registered: set[tuple[str, str]] = set()
-        self.queues: dict[tuple[str, str], deque[int]] = defaultdict(deque)
         for p in procs:
             self._add(p)
 
@@ -86,7 +94,8 @@ class MockStore:
         self.by_status[status].add(p["processId"])
 
     def info(self, p: dict[str, Any]) -> dict[str, Any]:
-        return self.infos[(p["namespace"], p["name"], p["version"])]
+        live = p.get("_live")
+        return live.info if live else self.infos[(p["namespace"], p["name"], p["version"])]
 
     def tick(self) -> int:
         """Finish every RUNNING process whose end time has passed; returns now."""
@@ -95,8 +104,9 @@ class MockStore:
         while heap and heap[0][0] <= now:
             end, pid = heapq.heappop(heap)
             p = self.processes[pid]
-            if p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end and p["_wait"] is None:
+            if p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end:
                 self._finish(p, end)
+        self.engine.tick(now)
         return now
 
     def _finish(self, p: dict[str, Any], at: int) -> None:
@@ -115,20 +125,10 @@ class MockStore:
         p["_text"] = search_text(p)
 
     def _run_from(self, p: dict[str, Any], frm: int, now: int, seconds: float = 0.0) -> None:
-        """Set ``p`` RUNNING from step ``frm``: parked on a registered WORKER step, else timed."""
-        info = self.info(p)
-        for i in info["workers"]:
-            s = info["flat"][i][0]
-            if i >= frm and (s["namespace"], s["name"]) in self.registered:
-                p["_wait"] = (i, None)
-                p["_run"] = (now, now, frm)
-                self.queues[(s["namespace"], s["name"])].append(p["processId"])
-                break
-        else:
-            p["_wait"] = None
-            duration = int(seconds * 1000) or 2000 + (p["_r"] >> 20) % 4000
-            p["_run"] = (now, now + duration, frm)
-            heapq.heappush(self._heap, (now + duration, p["processId"]))
+        """Set ``p`` RUNNING from step ``frm`` on the clock (a simulated run)."""
+        duration = int(seconds * 1000) or 2000 + (p["_r"] >> 20) % 4000
+        p["_run"] = (now, now + duration, frm)
+        heapq.heappush(self._heap, (now + duration, p["processId"]))
         if p["status"] != "RUNNING":
             self._set_status(p, "RUNNING")
         p["updated"] = now
@@ -144,7 +144,11 @@ class MockStore:
         now = self.clock() if now is None else now
         out = {k: v for k, v in p.items() if k[0] != "_"}
         info = self.info(p)
-        if include_steps:
+        if p.get("_live"):
+            records = self.engine.records(p)
+            out["steps"] = [{"id": s["id"], "processId": s["processId"], "ref": s["ref"]} for s in records]
+            out["stepRecords"] = records if include_steps else []
+        elif include_steps:
             records = build_steps(p, info, self.seed, now)
             out["steps"] = [{"id": s["id"], "processId": s["processId"], "ref": s["ref"]} for s in records]
             out["stepRecords"] = records
@@ -158,7 +162,8 @@ class MockStore:
         p = self.processes.get(sid // STEP_ID_FACTOR)
         if p is None:
             return None
-        return next((s for s in build_steps(p, self.info(p), self.seed, now) if s["id"] == sid), None)
+        records = self.engine.records(p) if p.get("_live") else build_steps(p, self.info(p), self.seed, now)
+        return next((s for s in records if s["id"] == sid), None)
 
     def definition(self, namespace: str, name: str, version: int | None = None) -> dict[str, Any]:
         versions = self.definitions.get((namespace, name))
@@ -208,8 +213,12 @@ class MockStore:
             "state": {}, "secretState": {}, "authClaims": None, "stepIdCount": len(info["flat"]),
             "shardName": f"shard-{pid % 4}", "shardInstanceId": pid % 4, "created": created,
             "updated": created, "createdBy": created_by, "tags": [{"name": "env", "value": "prod"}],
-            "_r": r, "_fail": -1, "_run": None, "_final": "COMPLETED", "_prev": None, "_wait": None, "_outs": None,
+            "_r": r, "_fail": -1, "_run": None, "_final": "COMPLETED", "_prev": None, "_outs": None,
         }
+        if self.engine.wants(info):  # run step by step; a sync caller waits (console.mock.app)
+            self._add(p)
+            self.engine.start(p, info, created)
+            return p
         if sync:
             p["status"] = "COMPLETED"
             p["output"] = payloads.make_output(info["kind"], r >> 3, merged)
@@ -260,8 +269,10 @@ class MockStore:
         def apply(p: dict[str, Any], now: int) -> str:
             if p["status"] != "RUNNING":
                 raise ValueError(f"process is {p['status']}; only RUNNING processes can be terminated")
-            p["_fail"] = current_index(p, len(self.info(p)["flat"]), now)
-            self._unpark(p)
+            if p.get("_live"):
+                self.engine.terminate(p, reason or "terminated by meshdeck", now)
+            else:
+                p["_fail"] = current_index(p, len(self.info(p)["flat"]), now)
             p["_run"] = None
             p["output"] = {**(p["output"] or {}), "reason": reason or "terminated by meshdeck"}
             p["updated"] = now
@@ -278,9 +289,16 @@ class MockStore:
                 self.definition(p["namespace"], p["name"], version)
                 p["version"] = version
             frm = max(p["_fail"], 0)
+            if not p.get("_live") and self.engine.wants(self.info(p)):  # a real worker takes over
+                self.engine.adopt(p, build_steps(p, self.info(p), self.seed, now))
             p["_prev"], p["_final"] = None, "COMPLETED"
             p["output"] = {}
-            self._run_from(p, frm, now)
+            if p.get("_live"):
+                self._set_status(p, "RUNNING")
+                p["updated"] = now
+                self.engine.resume(p, now)
+            else:
+                self._run_from(p, frm, now)
             return "resumed"
         return self._action(ids, apply)
 
@@ -296,88 +314,3 @@ class MockStore:
             self._set_status(p, "REVIEWED")
             return "marked reviewed"
         return self._action(ids, apply)
-
-    def _unpark(self, p: dict[str, Any]) -> None:
-        if p["_wait"] is not None:
-            s = self.info(p)["flat"][p["_wait"][0]][0]
-            q = self.queues.get((s["namespace"], s["name"]))
-            if q and p["processId"] in q:
-                q.remove(p["processId"])
-            p["_wait"] = None
-
-    # ----------------------------------------------------------------- workers
-    def register(self, workers: Any) -> str:
-        if not isinstance(workers, list):
-            raise BadRequest("body must be a JSON list of {orgId, namespace, stepType, name}")
-        for w in workers:
-            if isinstance(w, dict) and w.get("name"):
-                self.registered.add((w.get("namespace") or "default", w["name"]))
-        return "OK"
-
-    def poll(self, requests: Any, size: int) -> list[dict[str, Any]]:
-        if not isinstance(requests, list):
-            raise BadRequest("body must be a JSON list of {stepQueueNameData, size}")
-        now = self.tick()
-        out: list[dict[str, Any]] = []
-        for req in requests:
-            q = (req or {}).get("stepQueueNameData") or {}
-            key = (q.get("namespace") or "default", q.get("name") or "")
-            self.registered.add(key)
-            want = min(int(req.get("size") or size or 1), size or 1_000_000)
-            queue = self.queues.get(key)
-            while queue and want > 0:
-                pid = queue.popleft()
-                p = self.processes[pid]
-                if p["status"] != "RUNNING" or p["_wait"] is None:
-                    continue
-                idx = p["_wait"][0]
-                p["_wait"] = (idx, now)
-                sdef = self.info(p)["flat"][idx][0]
-                sid = step_id(pid, idx)
-                out.append({"processId": pid, "stepId": sid, "stepExecutionId": sid * 10, "runCount": 1,
-                            "shardInstanceId": p["shardInstanceId"], "stepName": sdef["name"],
-                            "stepNamespace": sdef["namespace"], "stepRef": sdef["ref"],
-                            "inputParam": payloads.step_input(sdef, p["input"], p["_r"]),
-                            "isOptional": bool(sdef["optional"]), "polled": now, "scheduled": p["updated"],
-                            "updated": now, "priority": 0})
-                want -= 1
-        return out
-
-    def submit_results(self, results: Any) -> dict[str, Any]:
-        if not isinstance(results, list):
-            raise BadRequest("body must be a JSON list of WorkResponse")
-        now = self.tick()
-        answer: dict[str, Any] = {}
-        for res in results:
-            res = res if isinstance(res, dict) else {}
-            sid = res.get("stepId")
-            try:
-                sid = int(sid)
-            except (TypeError, ValueError):
-                answer[str(sid)] = {"errorMessage": "invalid stepId", "error_message": "invalid stepId"}
-                continue
-            p = self.processes.get(sid // STEP_ID_FACTOR)
-            idx = sid % STEP_ID_FACTOR
-            if p is None or p["status"] != "RUNNING" or p["_wait"] is None or p["_wait"][0] != idx:
-                msg = "Invalid request, step is not in RUNNING state"
-                answer[str(sid)] = {"processId": res.get("processId"), "stepId": sid, "errorMessage": msg,
-                                    "error_message": msg}
-                continue
-            status = str(res.get("status") or "COMPLETED").rsplit(".", 1)[-1].upper()
-            output = res.get("output") if isinstance(res.get("output"), dict) else {}
-            if status == "RUNNING":
-                pass  # still working; keep the step
-            elif status == "COMPLETED":
-                p["_outs"] = {**(p["_outs"] or {}), idx: output}
-                p["_wait"] = None
-                self._run_from(p, idx + 1, now)
-            else:
-                self._unpark(p)
-                p["_fail"], p["_run"], p["updated"] = idx, None, now
-                p["output"] = {**output, "failedStep": self.info(p)["flat"][idx][0]["ref"]}
-                p["output"].setdefault("error", f"worker reported {status}")
-                p["_outs"] = {**(p["_outs"] or {}), idx: output}
-                self._set_status(p, "TIMED_OUT" if status == "TIMED_OUT" else "FAILED")
-            p["_text"] = search_text(p)
-            answer[str(sid)] = {"processId": p["processId"], "stepId": sid, "errorMessage": None}
-        return answer

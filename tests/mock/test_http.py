@@ -107,12 +107,19 @@ async def test_worker_register_poll_results(client, store, clock):
     assert again[str(work[0]["stepId"])]["errorMessage"]
 
 
-async def test_worker_failure_fails_the_process(client, store):
+async def test_worker_failure_fails_the_process_after_the_steps_retries(client, store):
+    """test_worker's policy is retry_3_linear: three failures are retried, the fourth fails it."""
     queue = {"orgId": 0, "namespace": "default", "stepType": "WORKER", "name": "test_worker"}
     await client.put("/api/clients/register", json=[queue])
     pid = (await client.post("/api/process/runAsync", json={"namespace": "default", "name": "test_process"})).json()["processId"]
-    work = (await client.post("/api/clients/poll", json=[{"stepQueueNameData": queue, "size": 1}])).json()
-    await client.post("/api/clients/bulkResults", json=[{"processId": pid, "stepId": work[0]["stepId"],
-                                                          "status": "FAILED", "output": {"error": "boom"}}])
-    data = store.get_process(pid)
-    assert data["status"] == "FAILED" and data["output"]["error"] == "boom"
+    for attempt in range(4):
+        assert store.get_process(pid)["status"] == "RUNNING", attempt
+        work = (await client.post("/api/clients/poll", json=[{"stepQueueNameData": queue, "size": 1}])).json()
+        assert len(work) == 1 and work[0]["runCount"] == 1
+        await client.post("/api/clients/bulkResults", json=[{"processId": pid, "stepId": work[0]["stepId"],
+                                                              "status": "FAILED", "output": {"error": f"boom {attempt}"}}])
+    data = store.get_process(pid, include_steps=True)
+    assert data["status"] == "FAILED" and data["output"]["error"] == "boom 3"
+    step = next(s for s in data["stepRecords"] if s["ref"] == "test_worker")
+    assert step["status"] == "FAILED" and [e["output"]["error"] for e in step["executionList"]] == [
+        "boom 0", "boom 1", "boom 2", "boom 3"]

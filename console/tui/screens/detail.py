@@ -23,7 +23,7 @@ from console.tui.app import error_text
 from console.tui.commands import PaletteCommand
 from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
-                                              summary)
+                                              summary, waiting_line)
 from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import StepTree
@@ -106,8 +106,11 @@ class ExecutionDetailScreen(MeshdeckScreen):
         now = self.app.now()
         self.query_one("#summary", Static).update(summary(process, now))
         failure = failure_line(process)
+        waiting = waiting_line(process, now) if failure is None else None
+        failure = failure or waiting
         failure_box = self.query_one("#failure", Static)
         failure_box.display = failure is not None
+        failure_box.set_class(waiting is not None, "waiting")
         if failure is not None:
             failure_box.update(failure)
         steps = process.step_records or []

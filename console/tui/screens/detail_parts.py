@@ -96,6 +96,16 @@ def failure_line(process: ProcessData) -> Text | None:
     return text
 
 
+def waiting_line(process: ProcessData, now: datetime) -> Text | None:
+    """``… waiting for a worker on `dev_step` since 2m`` for each step no worker has taken."""
+    from console.services.waiting import waiting_messages
+
+    lines = waiting_messages(process, now)
+    if not lines:
+        return None
+    return Text("\n").join(Text.assemble(("… ", "bold yellow"), (line, "yellow")) for line in lines)
+
+
 def _when(ms: int | None, now: datetime, exact: bool = True) -> Text:
     if not ms:
         return Text("–", style="dim")
