@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from console.mock import definitions_api, files
 from console.mock.catalog import API_MAPPINGS
 from console.mock.http import HeaderAuth, Routes, build_app, read_json, store_of, to_bool, to_int
 from console.mock.search import search
@@ -192,6 +193,11 @@ async def poll(request: Request) -> Response:
 @routes.post("/api/clients/bulkResults")
 async def bulk_results(request: Request) -> Response:
     return JSONResponse(store_of(request).submit_results(await read_json(request, [])))
+
+
+# Definition writes and schedules, and the file store: their own modules, same routes.
+definitions_api.register(routes)
+files.register(routes)
 
 
 # ---------------------------------------------------------------- app
