@@ -4,8 +4,11 @@
 - A file is ``.json``, ``.yaml`` or ``.yml`` and holds one definition (an object) or a list.
 - ``read_file`` / ``read_path`` parse and validate before anything is sent: an error names the
   file, the definition's place in it and the field (``DefinitionFileError``, one line).
+- ``validate``: an object with ``namespace``, ``name``, ``type`` and ``steps`` (each step an
+  object with a ``ref`` and a ``type``; refs unique), an optional positive whole ``version``.
 - ``normalise`` gives the form that is written and compared: server-managed fields dropped
-  (``SERVER_MANAGED``), nulls and empty child lists left out, keys in a stable order (the known
+  (``SERVER_MANAGED``), values that say nothing left out (null, ``{}``, ``[]``, a step's
+  ``optional: false``: a server fills these in), keys in a stable order (the known
   fields first, in the order a person reads them, then the rest alphabetically; inside free-form
   values, alphabetically), so exported files diff cleanly in git and a round trip is a no-op.
 - ``dump`` writes YAML (multi-line strings as ``|`` blocks) or JSON; ``file_name`` names a file
@@ -135,13 +138,15 @@ def read_path(target: Path) -> list[LoadedDefinition]:
 
 # ---- validating ------------------------------------------------------------------------------
 
-def _need_text(doc: dict[str, Any], key: str, where: str, required: bool = True) -> None:
+def _need_text(doc: dict[str, Any], key: str, where: str, required: bool = True,
+               at: str = "") -> None:
     value = doc.get(key)
     if value is None and not required:
         return
     if not isinstance(value, str) or not value.strip():
         got = "missing" if key not in doc else f"got {_kind(value)}"
-        raise DefinitionFileError(f"{where}: field {key!r}: expected a non-empty string ({got})")
+        raise DefinitionFileError(f"{where}: field {at + key!r}: expected a non-empty string "
+                                  f"({got})")
 
 
 def _kind(value: Any) -> str:
@@ -160,12 +165,13 @@ def validate(doc: Any, where: str) -> None:
     _need_text(doc, "namespace", where)
     _need_text(doc, "name", where)
     where = f"{where} ({doc['namespace']}/{doc['name']})"
+    _need_text(doc, "type", where)
     version = doc.get("version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)
                                 or version < 1):
         raise DefinitionFileError(f"{where}: field 'version': expected a whole number from 1, "
                                   f"got {version!r}")
-    for key in ("type", "description"):
+    for key in ("description",):
         if doc.get(key) is not None and not isinstance(doc[key], str):
             raise DefinitionFileError(f"{where}: field {key!r}: expected a string, got "
                                       f"{_kind(doc[key])}")
@@ -188,8 +194,8 @@ def _validate_steps(steps: list[Any], path: str, where: str, refs: set[str]) -> 
             raise DefinitionFileError(f"{where}: field {at!r}: expected a step (an object), got "
                                       f"{_kind(step)}")
         for key in ("ref", "type"):
-            _need_text(step, key, f"{where}, {at}")
-        _need_text(step, "name", f"{where}, {at}", required=False)
+            _need_text(step, key, where, at=f"{at}.")
+        _need_text(step, "name", where, required=False, at=f"{at}.")
         if step["ref"] in refs:
             raise DefinitionFileError(f"{where}: field '{at}.ref': {step['ref']!r} is used by "
                                       "another step (refs must be unique)")
@@ -218,10 +224,16 @@ def _ordered(doc: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return {k: doc[k] for k in keys}
 
 
+def _absent(key: str, value: Any) -> bool:
+    """A structural value that says nothing: null, an empty object or list, ``optional: false``
+    (a server fills these in; a file may leave them out)."""
+    return value is None or value == {} or value == [] or (key == "optional" and value is False)
+
+
 def _step(step: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in step.items():
-        if value is None or key in SERVER_MANAGED:
+        if _absent(key, value) or key in SERVER_MANAGED:
             continue
         if key == "children":
             if value:
@@ -236,7 +248,7 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     server answers as well as on a file: both sides of a diff go through it."""
     out: dict[str, Any] = {}
     for key, value in doc.items():
-        if value is None or key in SERVER_MANAGED:
+        if key in SERVER_MANAGED or (_absent(key, value) and key != "steps"):
             continue
         if key == "steps":
             out[key] = [_step(s) if isinstance(s, dict) else s for s in value]

@@ -32,7 +32,8 @@ _STEP_DEFAULTS = {"optional": False, "label": None, "description": None, "config
 
 
 def _step(step: dict[str, Any], namespace: str) -> dict[str, Any]:
-    """A step as the mock's executions need it: every key present, children too."""
+    """A step as the mock's executions need it (every key present, children too); the
+    definition is served as it was sent."""
     out = {**_STEP_DEFAULTS, **step}
     out.setdefault("namespace", namespace)
     out["name"] = out.get("name") or out["ref"]
@@ -70,20 +71,16 @@ def store_version(store: MockStore, doc: dict[str, Any], *, create: bool) -> dic
     before = (versions or {}).get(version) or {}
     like = before or (versions[max(versions)] if versions else {})
     kind = like.get("_kind", "test")
-    stored = {k: v for k, v in doc.items() if v is not None}
-    stored.update({
-        "orgId": 0, "version": version, "type": doc.get("type") or "STANDARD",
-        "createdBy": before.get("createdBy", WRITER), "updatedBy": WRITER,
-        "created": before.get("created", now), "updated": now,
-        "steps": [_step(s, key[0]) for s in doc["steps"]], "_kind": kind,
-    })
-    for field in ("configuration", "defaultInput", "defaultOutput", "outputMapping", "metadata"):
-        stored.setdefault(field, {})
-    if not stored["steps"]:
+    if not doc["steps"]:
         raise BadRequest(f"process definition {key[0]}/{key[1]}: a definition needs a step")
+    stored = {k: v for k, v in doc.items() if v is not None}
+    stored.update({"orgId": 0, "version": version, "createdBy": before.get("createdBy", WRITER),
+                   "updatedBy": WRITER, "created": before.get("created", now), "updated": now,
+                   "_kind": kind})
+    filled = {**stored, "steps": [_step(s, key[0]) for s in doc["steps"]]}
     same_def = next((i["index"] for (ns, n, _), i in store.infos.items() if (ns, n) == key),
                     len(store.definitions))
-    store.infos[(key[0], key[1], version)] = def_info(stored, same_def)
+    store.infos[(key[0], key[1], version)] = def_info(filled, same_def)
     store.definitions.setdefault(key, {})[version] = stored
     return store.definition(key[0], key[1], version)
 
