@@ -50,7 +50,7 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
                "Start executions again from the beginning with the same input."),
     # ``meshdeck resume --definition-version N | --latest-definition``: one request per id, each
     # with its own version (resumeWithVersion). Resuming twice is harmless: the second is refused.
-    ActionSpec("resume_version", "resume on a new definition", "resumed on the new definition",
+    ActionSpec("resume_version", "resume", "resumed on the new version",
                False, True, False, "U",
                "Resume stopped executions on another version of their definition (e.g. the "
                "latest, after a fix)."),

@@ -75,3 +75,15 @@ def versions_of(selection: Selection) -> dict[str, int]:
     """id -> the version to send, for the items that will be sent."""
     return {i.id: i.target_version for i in selection.items
             if i.applies and i.target_version is not None}
+
+
+async def failed_on_latest(backend: Backend, namespace: str, name: str, since_ms: int
+                           ) -> Selection:
+    """A definition's FAILED executions started since ``since_ms``, each pinned to the
+    definition's latest version ("fix the definition, then resume the failed ones on it")."""
+    from console.models import SearchQuery
+    from console.services.selection import by_query
+
+    query = SearchQuery(start_time_epoch=since_ms, namespace=namespace, names=[name],
+                        statuses=["FAILED"])
+    return await pin_versions(backend, await by_query(backend, ACTION, query), None)

@@ -29,7 +29,7 @@ from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
 
 TABS = ("steps", "timeline", "input", "output", "state")
-ACTIONS = ("terminate", "resume", "review", "rerun")
+ACTIONS = ("terminate", "resume", "review", "rerun", "resume_version")
 
 
 class ExecutionDetailScreen(MeshdeckScreen):
@@ -50,6 +50,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Mark this execution reviewed (asks first)"),
         Binding("R", "act('rerun')", "Rerun",
                 tooltip="Start it again with the same input (asks first)"),
+        Binding("U", "act('resume_version')", "Resume on version", show=False,
+                tooltip="Resume this execution on another version of its definition (asks which)"),
         Binding("1", "tab('steps')", "Steps tab", show=False),
         Binding("2", "tab('timeline')", "Timeline tab", show=False),
         Binding("3", "tab('input')", "Input tab", show=False),
