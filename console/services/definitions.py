@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from console import errors
@@ -71,14 +72,16 @@ def unified(before: dict[str, Any] | None, after: dict[str, Any] | None, old: st
                                      tofile=new, lineterm=""))
 
 
-async def _gather(backend: Backend, jobs: Iterable[Any]) -> list[Any]:
+async def _gather(backend: Backend, calls: Iterable[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Each call's result in order, a few at a time (``backend.concurrency``). Calls, not
+    coroutines: one never started (cancelled first) leaves nothing un-awaited behind."""
     gate = asyncio.Semaphore(max(1, backend.concurrency))
 
-    async def one(job: Any) -> Any:
+    async def one(call: Callable[[], Awaitable[Any]]) -> Any:
         async with gate:
-            return await job
+            return await call()
 
-    return list(await asyncio.gather(*(one(j) for j in jobs)))
+    return list(await asyncio.gather(*(one(c) for c in calls)))
 
 
 async def _versions(backend: Backend, namespace: str, name: str) -> list[int]:
@@ -112,7 +115,7 @@ async def plan_one(backend: Backend, loaded: LoadedDefinition) -> Change:
 
 async def plan_apply(backend: Backend, loaded: list[LoadedDefinition]) -> list[Change]:
     """One ``Change`` per definition, in file order (reads only)."""
-    return await _gather(backend, (plan_one(backend, d) for d in loaded))
+    return await _gather(backend, (partial(plan_one, backend, d) for d in loaded))
 
 
 async def apply(backend: Backend, changes: list[Change]) -> list[Change]:
@@ -183,15 +186,18 @@ async def fetch_documents(backend: Backend, keys: list[tuple[str, str]], all_ver
             return [(*key, None)]
         return [(*key, v) for v in await backend.definition_versions(*key)]
 
-    wanted = [w for ws in await _gather(backend, (versions_of(k) for k in keys)) for w in ws]
-    found = await _gather(backend, (backend.get_definition(ns, n, v) for ns, n, v in wanted))
+    wanted = [w for ws in await _gather(backend, (partial(versions_of, k) for k in keys))
+              for w in ws]
+    found = await _gather(backend, (partial(backend.get_definition, ns, n, v)
+                                    for ns, n, v in wanted))
     return [d.to_wire() for d in found]
 
 
 async def diff_versions(backend: Backend, namespace: str, name: str, old: int, new: int
                         ) -> list[str]:
     """The unified diff between two versions on the server (empty: they say the same)."""
-    a, b = await _gather(backend, (backend.get_definition(namespace, name, v) for v in (old, new)))
+    a, b = await _gather(backend, (partial(backend.get_definition, namespace, name, v)
+                                   for v in (old, new)))
     return unified(a.to_wire(), b.to_wire(), f"{namespace}/{name} v{old}",
                    f"{namespace}/{name} v{new}")
 
