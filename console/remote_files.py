@@ -14,9 +14,12 @@ class FileEntry(WireModel):
     """One file or folder of the store."""
 
     name: str | None = None
+    #: Absolute, ``/`` separated: ``/scripts/job.py``.
     path: str | None = None
     folder: bool | None = None
+    #: Bytes (files only).
     size: int | None = None
+    #: Epoch milliseconds.
     last_modified: int | None = None
     file_extension: str | None = None
 

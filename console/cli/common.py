@@ -318,3 +318,16 @@ def confirm(question: str, *, yes: bool, used_stdin: bool, count: int, verb: str
                          f"{verb} {count} execution(s)")
     if not typer.confirm(question, default=False, err=True):
         raise CliProblem("not confirmed; nothing was sent")
+
+
+def confirm_change(question: str, *, yes: bool, what: str, nothing: str = "nothing was sent"
+                   ) -> None:
+    """Ask ``question`` on stderr before a change that is not an action on executions (apply
+    definitions, delete a file) unless ``--yes``; without a terminal, refuse (exit 2) saying
+    ``--yes`` would ``what``."""
+    if yes:
+        return
+    if not interactive():
+        raise CliProblem(f"not a terminal, so meshdeck cannot ask first: pass --yes to {what}")
+    if not typer.confirm(question, default=False, err=True):
+        raise CliProblem(f"not confirmed; {nothing}")

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from console.cli.common import CliProblem, err, run_with_backend, split_name
-from console.cli.options import OUTPUT, with_globals
+from console.cli.options import OUTPUT, add_group
 
 
 class DefinitionsGroup(TyperGroup):
@@ -244,6 +244,4 @@ def register(root: typer.Typer) -> None:
     from console.cli import definitions_apply
 
     definitions_apply.register(app)
-    for command in app.registered_commands:
-        command.callback = with_globals(command.callback)
-    root.add_typer(app, name="definitions", rich_help_panel="Definitions as code")
+    add_group(root, app, "definitions", "Definitions as code")

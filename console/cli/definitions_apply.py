@@ -14,17 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from console.cli.common import (
-    CliProblem,
-    ExitCode,
-    backend_class,
-    err,
-    get_state,
-    interactive,
-    refuse_if_read_only,
-    run_with_backend,
-    split_name,
-)
+from console.cli.common import CliProblem, ExitCode, backend_class, confirm_change, err, get_state
+from console.cli.common import refuse_if_read_only, run_with_backend, split_name
 from console.cli.options import OUTPUT, YesOpt
 
 PathArg = Annotated[Path, typer.Argument(
@@ -134,13 +125,8 @@ def apply(target: PathArg, dry_run: Annotated[bool, typer.Option(
             err(f"nothing to write: {summary(changes)}")
         return
     where = state.settings().base_url if not state.mock else "the mock"
-    question = f"write {len(todo)} definition(s) to {where} ({summary(todo)})?"
-    if not yes:
-        if not interactive():
-            raise CliProblem(f"not a terminal, so meshdeck cannot ask before it writes: pass "
-                             f"--yes to {question[:-1]}")
-        if not typer.confirm(question, default=False, err=True):
-            raise CliProblem("not confirmed; nothing was sent")
+    confirm_change(f"write {len(todo)} definition(s) to {where} ({summary(todo)})?", yes=yes,
+                   what=f"write {len(todo)} definition(s)")
     from console.services.definitions import apply as write
 
     async def body(backend):
@@ -252,12 +238,8 @@ def delete(
     whole = len(found.deleting) == len(found.versions)
     err(f"{target}: deleting {'the definition, ' if whole else ''}version(s) {gone} of "
         f"{len(found.versions)}; {found.recent} execution(s) of it started in the last 7 days")
-    if not yes:
-        if not interactive():
-            raise CliProblem(f"not a terminal, so meshdeck cannot ask before it deletes: pass "
-                             f"--yes to delete {target}")
-        if not typer.confirm(f"delete {target} ({gone})?", default=False, err=True):
-            raise CliProblem("not confirmed; nothing was deleted")
+    confirm_change(f"delete {target} ({gone})?", yes=yes, what=f"delete {target}",
+                   nothing="nothing was deleted")
 
     async def remove(backend):
         await backend.delete_definition(namespace, name, version, version_only)

@@ -14,18 +14,9 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import (
-    CliProblem,
-    ExitCode,
-    backend_class,
-    err,
-    get_state,
-    interactive,
-    refuse_if_read_only,
-    run_with_backend,
-    stderr_is_tty,
-)
-from console.cli.options import OUTPUT, YesOpt, with_globals
+from console.cli.common import CliProblem, ExitCode, backend_class, confirm_change, err
+from console.cli.common import get_state, refuse_if_read_only, run_with_backend, stderr_is_tty
+from console.cli.options import OUTPUT, YesOpt, add_group
 
 app = typer.Typer(help="The server's file store: ls, upload, download, rm.", no_args_is_help=True)
 
@@ -228,12 +219,8 @@ def rm(path: Annotated[str, typer.Argument(metavar="PATH", help="A file or folde
     target = remote(path)
     if target == "/":
         raise CliProblem("refusing to delete the root folder of the store")
-    if not yes:
-        if not interactive():
-            raise CliProblem(f"not a terminal, so meshdeck cannot ask before it deletes: pass "
-                             f"--yes to delete {target}")
-        if not typer.confirm(f"delete {target} from the file store?", default=False, err=True):
-            raise CliProblem("not confirmed; nothing was deleted")
+    confirm_change(f"delete {target} from the file store?", yes=yes, what=f"delete {target}",
+                   nothing="nothing was deleted")
 
     async def body(backend):
         await backend.delete_file(target)
@@ -243,6 +230,4 @@ def rm(path: Annotated[str, typer.Argument(metavar="PATH", help="A file or folde
 
 
 def register(root: typer.Typer) -> None:
-    for command in app.registered_commands:
-        command.callback = with_globals(command.callback)
-    root.add_typer(app, name="files", rich_help_panel="Definitions as code")
+    add_group(root, app, "files", "Definitions as code")

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import CliProblem, backend_class, err, get_state, interactive, refuse_if_read_only, run_with_backend
-from console.cli.options import YesOpt, with_globals
+from console.cli.common import CliProblem, backend_class, confirm_change, err, get_state
+from console.cli.common import refuse_if_read_only, run_with_backend
+from console.cli.options import YesOpt, add_group
 
 app = typer.Typer(help="Schedules: apply schedule files (Unmeshed publishes no way to list them).",
                   no_args_is_help=True)
@@ -66,12 +67,8 @@ def apply(
     if dry_run:
         err(f"dry run: would send {len(found)} schedule(s) in one request; nothing was sent")
         return
-    if not yes:
-        if not interactive():
-            raise CliProblem(f"not a terminal, so meshdeck cannot ask before it writes: pass --yes "
-                             f"to send {len(found)} schedule(s)")
-        if not typer.confirm(f"send {len(found)} schedule(s)?", default=False, err=True):
-            raise CliProblem("not confirmed; nothing was sent")
+    confirm_change(f"send {len(found)} schedule(s)?", yes=yes,
+                   what=f"send {len(found)} schedule(s)")
 
     async def body(backend):
         return await backend.upsert_schedules([doc for _, doc in found])
@@ -81,6 +78,4 @@ def apply(
 
 
 def register(root: typer.Typer) -> None:
-    for command in app.registered_commands:
-        command.callback = with_globals(command.callback)
-    root.add_typer(app, name="schedules", rich_help_panel="Definitions as code")
+    add_group(root, app, "schedules", "Definitions as code")

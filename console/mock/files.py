@@ -10,6 +10,8 @@ absolute, ``/`` separated; ``/`` always exists. An upload needs its folder to ex
 from __future__ import annotations
 
 import base64
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from console.mock.http import Routes, read_json
+from console.mock.http import Routes, read_json, store_of
 
 
 class FileProblem(Exception):
@@ -95,60 +97,62 @@ def tree_of(request: Request) -> FileTree:
     return state.files
 
 
-def failed(message: str) -> JSONResponse:
-    return JSONResponse({"errorMessage": message, "error": True})
+def said_in_body(handler: Callable[[Request], Awaitable[Response]]
+                 ) -> Callable[[Request], Awaitable[Response]]:
+    """A handler whose ``FileProblem`` is answered as a body-level error (200, ``"error": true``)."""
+
+    @functools.wraps(handler)
+    async def handle(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except FileProblem as exc:
+            return JSONResponse({"errorMessage": str(exc), "error": True})
+
+    return handle
+
+
+async def body_path(request: Request, key: str) -> str:
+    body = await read_json(request, {})
+    return FileTree.clean(body.get(key) if isinstance(body, dict) else None)
+
+
+def ok(**values: Any) -> JSONResponse:
+    return JSONResponse({**values, "errorMessage": None, "error": False})
 
 
 def register(routes: Routes) -> None:
     """Add the file routes to the Unmeshed dialect's ``routes``."""
 
-    async def body_path(request: Request, key: str) -> str:
-        body = await read_json(request, {})
-        return FileTree.clean(body.get(key) if isinstance(body, dict) else None)
-
     @routes.post("/api/files/view")
+    @said_in_body
     async def view(request: Request) -> Response:
-        try:
-            return JSONResponse(tree_of(request).view(await body_path(request, "path")))
-        except FileProblem as exc:
-            return failed(str(exc))
+        return JSONResponse(tree_of(request).view(await body_path(request, "path")))
 
     @routes.post("/api/files/uploadFolder")
+    @said_in_body
     async def upload_folder(request: Request) -> Response:
-        try:
-            path = await body_path(request, "folderPath")
-            tree_of(request).make_folder(path)
-        except FileProblem as exc:
-            return failed(str(exc))
-        return JSONResponse({"folderPath": path, "errorMessage": None, "error": False})
+        path = await body_path(request, "folderPath")
+        tree_of(request).make_folder(path)
+        return ok(folderPath=path)
 
     @routes.post("/api/files/upload")
+    @said_in_body
     async def upload(request: Request) -> Response:
-        from console.mock.http import store_of
-
-        try:
-            folder = FileTree.clean(request.query_params.get("folderPath") or "/")
-            form = await request.form()
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise FileProblem("multipart field 'file' is required")
-            name = request.query_params.get("customFileName") or upload.filename or ""
-            data = await upload.read()
-            path = tree_of(request).put(folder, name, data, store_of(request).clock())
-        except FileProblem as exc:
-            return failed(str(exc))
-        return JSONResponse({"status": "UPLOADED", "filePath": path, "fileName": name,
-                             "errorMessage": None, "error": False})
+        folder = FileTree.clean(request.query_params.get("folderPath") or "/")
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise FileProblem("multipart field 'file' is required")
+        name = request.query_params.get("customFileName") or upload.filename or ""
+        path = tree_of(request).put(folder, name, await upload.read(), store_of(request).clock())
+        return ok(status="UPLOADED", filePath=path, fileName=name)
 
     @routes.post("/api/files/download", "/api/files/downloadBase64")
+    @said_in_body
     async def download(request: Request) -> Response:
-        tree = tree_of(request)
-        try:
-            path = await body_path(request, "path")
-            if path not in tree.files:
-                raise FileProblem(f"file {path} not found")
-        except FileProblem as exc:
-            return failed(str(exc))
+        tree, path = tree_of(request), await body_path(request, "path")
+        if path not in tree.files:
+            raise FileProblem(f"file {path} not found")
         data = tree.files[path][0]
         if request.url.path.endswith("Base64"):
             return JSONResponse({"fileName": PurePosixPath(path).name, "fileSize": len(data),
@@ -156,10 +160,8 @@ def register(routes: Routes) -> None:
         return Response(data, media_type="application/octet-stream")
 
     @routes.delete("/api/files/delete")
+    @said_in_body
     async def delete(request: Request) -> Response:
-        try:
-            path = await body_path(request, "path")
-            tree_of(request).remove(path)
-        except FileProblem as exc:
-            return failed(str(exc))
-        return JSONResponse({"message": f"deleted {path}", "errorMessage": None, "error": False})
+        path = await body_path(request, "path")
+        tree_of(request).remove(path)
+        return ok(message=f"deleted {path}")

@@ -10,33 +10,28 @@ from __future__ import annotations
 from tests.tui.part2_scenarios import CHARGE_CARD, definition_detail, settle
 
 
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 async def versions_diff(pilot) -> None:
     """payments/charge_card's versions, the cursor on v3: the diff v2 → v3."""
     await definition_detail(pilot)
-    await pilot.press("V")
-    await settle(pilot)
-
-
-async def versions_pinned(pilot) -> None:
-    """v1 pinned with space, the cursor back on v3: the diff v1 → v3."""
-    await versions_diff(pilot)
-    await pilot.press("up", "up", "space", "down", "down")
-    await settle(pilot)
+    await press(pilot, "V")
 
 
 async def source_yaml(pilot) -> None:
     """payments/charge_card v3 as YAML in the read-only viewer."""
     await definition_detail(pilot)
-    await pilot.press("y")
-    await settle(pilot)
+    await press(pilot, "y")
 
 
 async def resume_failed_on_latest(pilot) -> None:
     """F on payments/charge_card: the confirmation listing each FAILED execution with the
     version it ran and v3."""
     await definition_detail(pilot)
-    await pilot.press("F")
-    await settle(pilot)
+    await press(pilot, "F")
 
 
 def newest_failed(store, name: str = "charge_card") -> int:
@@ -50,9 +45,8 @@ async def version_picker(pilot) -> None:
     await settle(pilot)
     pilot.app.open_process(str(newest_failed(pilot.app.mock_app.state.store)))
     await settle(pilot)
-    await pilot.press("U")
-    await settle(pilot)
+    await press(pilot, "U")
 
 
-__all__ = ["CHARGE_CARD", "resume_failed_on_latest", "source_yaml", "version_picker",
-           "versions_diff", "versions_pinned"]
+__all__ = ["CHARGE_CARD", "definition_detail", "press", "resume_failed_on_latest",
+           "source_yaml", "version_picker", "versions_diff"]

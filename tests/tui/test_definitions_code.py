@@ -4,6 +4,8 @@ Pilot tests check behaviour; the snapshot tests (140x40 and 80x24) check what a 
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 from textual.widgets import Static, TextArea
 
@@ -31,8 +33,7 @@ async def test_versions_show_the_diff_between_two(clock):
         assert [d.version for d in screen.versions] == [1, 2, 3]
         shown = text_of(screen.query_one("#diff", Static))
         assert shown.startswith("v2 → v3") and "+- ref: emit_event" in shown
-        await pilot.press("up", "up", "space", "down", "down")
-        await settle(pilot)
+        await s.press(pilot, "up", "up", "space", "down", "down")
         shown = text_of(screen.query_one("#diff", Static))
         assert shown.startswith("v1 → v3") and "+- ref: fraud_check" in shown
 
@@ -54,46 +55,48 @@ async def test_source_is_the_exported_yaml_or_json_and_copies(clock, monkeypatch
         assert copied == [area.text]
 
 
-async def test_resume_failed_on_latest_sends_each_with_the_latest_version(clock):
-    app = build_app(clock=clock, executions=2000)
-    store = app.mock_app.state.store
+async def confirm(pilot) -> None:
+    await pilot.click("#confirm")
+    await settle(pilot)
+
+
+@asynccontextmanager
+async def running(clock, scenario, executions: int = 300):
+    """The app over a seeded mock, ``scenario`` played: ``(app, pilot, the mock's store)``."""
+    app = build_app(clock=clock, executions=executions)
     async with app.run_test(size=SIZE) as pilot:
-        await s.resume_failed_on_latest(pilot)
+        await scenario(pilot)
+        yield app, pilot, app.mock_app.state.store
+
+
+async def test_resume_failed_on_latest_sends_each_with_the_latest_version(clock):
+    async with running(clock, s.resume_failed_on_latest, 2000) as (app, pilot, store):
         modal = app.screen
         assert isinstance(modal, ConfirmAction) and modal.action_name == "resume_version"
         sent = modal.selection.to_send
         assert sent and all(i.target_version == 3 for i in modal.apply)
         assert all(i.note.startswith(f"ran v{i.version} → resumes on v3") for i in modal.apply)
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await confirm(pilot)
         assert isinstance(app.screen, ResultsScreen)
         assert {store.processes[int(pid)]["version"] for pid in sent} == {3}
         assert {store.processes[int(pid)]["status"] for pid in sent} == {"RUNNING"}
 
 
 async def test_resume_on_version_picks_from_the_definitions_versions(clock):
-    app = build_app(clock=clock, executions=300)
-    store = app.mock_app.state.store
-    async with app.run_test(size=SIZE) as pilot:
-        await s.version_picker(pilot)
+    async with running(clock, s.version_picker) as (app, pilot, store):
         picker = app.screen
         assert isinstance(picker, VersionPicker)
         pid = s.newest_failed(store)
         assert picker.versions == [1, 2, 3] and picker.definitions == [("payments", "charge_card")]
-        await pilot.press("down", "down", "enter")  # "Version 2"
-        await settle(pilot)
+        await s.press(pilot, "down", "down", "enter")  # "Version 2"
         modal = app.screen
         assert isinstance(modal, ConfirmAction)
         assert [(i.id, i.target_version) for i in modal.apply] == [(str(pid), 2)]
-        await pilot.press("escape")
-        await settle(pilot)
+        await s.press(pilot, "escape")
         assert store.processes[pid]["status"] == "FAILED"  # cancelled: nothing sent
-        await pilot.press("U")
-        await settle(pilot)
-        await pilot.press("enter")  # "Latest version"
-        await settle(pilot)
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await s.press(pilot, "U")
+        await s.press(pilot, "enter")  # "Latest version"
+        await confirm(pilot)
         assert (store.processes[pid]["status"], store.processes[pid]["version"]) == ("RUNNING", 3)
 
 
@@ -105,8 +108,7 @@ async def test_read_only_hides_resume_failed_and_the_header_names_the_server(clo
         title = str(app.format_title("Definition", ""))
         assert title.endswith("@ mock")
         assert app.screen.check_action("resume_failed", ()) is False
-        await pilot.press("F")
-        await settle(pilot)
+        await s.press(pilot, "F")
         assert not isinstance(app.screen, ConfirmAction)
 
 

@@ -34,14 +34,26 @@ def diff_text(lines: list[str]) -> Text:
     return text
 
 
-class DefinitionVersionsScreen(MeshdeckScreen):
+class DefinitionView(MeshdeckScreen):
+    """What both views share: their CSS, a header, the definition's name, escape goes back."""
+
+    CSS_PATH = "definitions.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Back to the definition")]
+
+    def head(self, title: str) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Label(Text(title, style="bold"), id="def-title")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class DefinitionVersionsScreen(DefinitionView):
     """A definition's versions; the diff between the pinned "from" version and the highlighted one."""
 
     TITLE = "Definition versions"
-    CSS_PATH = "definitions.tcss"
     AUTO_FOCUS = "#versions"
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the definition"),
         Binding("space", "pin", "Compare from", tooltip="Compare the other versions with the "
                 "highlighted one (default: each with the version before it)"),
         Binding("r", "refresh", "Refresh", tooltip="List the versions again"),
@@ -54,8 +66,7 @@ class DefinitionVersionsScreen(MeshdeckScreen):
         self.pinned: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
-        yield Label(Text(f"{self.namespace}/{self.name_}", style="bold"), id="def-title")
+        yield from self.head(f"{self.namespace}/{self.name_}")
         with Horizontal(id="def-body"):
             table: DataTable = DataTable(id="versions", cursor_type="row", zebra_stripes=True)
             table.add_columns("version", "updated", "steps")
@@ -126,21 +137,16 @@ class DefinitionVersionsScreen(MeshdeckScreen):
             self.notify(f"comparing with v{self.pinned}: move to another version", timeout=3)
             self.show_diff()
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def action_refresh(self) -> None:
         self.load()
 
 
-class DefinitionSourceScreen(MeshdeckScreen):
+class DefinitionSourceScreen(DefinitionView):
     """The definition as a file would hold it, in YAML or JSON; read-only, copyable."""
 
     TITLE = "Definition source"
-    CSS_PATH = "definitions.tcss"
     AUTO_FOCUS = "#source"
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the definition"),
         Binding("f", "toggle_format", "YAML/JSON", tooltip="Show it as JSON, or as YAML"),
         Binding("c", "copy", "Copy", tooltip="Copy the whole definition to the clipboard"),
     ]
@@ -152,8 +158,7 @@ class DefinitionSourceScreen(MeshdeckScreen):
 
     def compose(self) -> ComposeResult:
         d = self.definition
-        yield Header(icon="◆")
-        yield Label(Text(f"{d.namespace}/{d.name} v{d.version}", style="bold"), id="def-title")
+        yield from self.head(f"{d.namespace}/{d.name} v{d.version}")
         yield TextArea(self.text(), read_only=True, show_line_numbers=True, id="source",
                        soft_wrap=False)
         yield Footer()
@@ -175,6 +180,3 @@ class DefinitionSourceScreen(MeshdeckScreen):
     def action_copy(self) -> None:
         d = self.definition
         self.app.copy(self.text(), f"{d.namespace}/{d.name} v{d.version} as {self.format.upper()}")
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
