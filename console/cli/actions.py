@@ -51,7 +51,8 @@ def refuse_if_unsupported(state: Any, action: str) -> None:
     cls = backend_class(state)
     why = cls.unsupported(action)
     if why:
-        raise CliProblem(f"{action} is not available on the {cls.KIND} backend: {why}")
+        name = "resume on another definition version" if action in OPTION_ACTIONS else action
+        raise CliProblem(f"{name} is not available on the {cls.KIND} backend: {why}")
 
 
 def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: str | None = None,
@@ -192,8 +193,9 @@ HELP = {
                  "Examples:  meshdeck terminate 1000042 1000043 --reason 'stuck on payment'\n"
                  "           meshdeck terminate --status RUNNING --name checkout --since 1h",
     "resume": "Resume FAILED, TIMED_OUT, TERMINATED or CANCELLED executions (retries the failed "
-              "steps), on the version they ran or, with --definition-version N or "
-              "--latest-definition, on another version of their definition.\n\n"
+              "steps).\n\n"
+              "With --definition-version N or --latest-definition, on another version of their "
+              "definition (e.g. after a fix).\n\n"
               "Examples:  meshdeck search --status FAILED -o ids | meshdeck resume - --yes\n"
               "           meshdeck resume --status FAILED --name checkout --dry-run\n"
               "           meshdeck resume --status FAILED --name checkout --latest-definition",

@@ -94,8 +94,9 @@ def get_definition(
         help="table, json, yaml or tree (--versions: table, json, ndjson or ids) "
              "(default: table).")] = None,
 ) -> None:
-    """Show one definition (its steps as a tree), or list its versions. ``-o json`` keeps every
-    field the server sends (signature, dependencies, dependents included).
+    """Show one definition (its steps as a tree), or list its versions.
+
+    -o json keeps every field the server sends (signature, dependencies, dependents too).
 
     Examples:  meshdeck definitions get default/order_fulfilment
                meshdeck definitions get default/order_fulfilment --version 3 -o yaml
@@ -205,9 +206,11 @@ def export(
     all_versions: Annotated[bool, typer.Option(
         "--all-versions", help="One file per version (default: the latest version only).")] = False,
 ) -> None:
-    """Write definitions to files, one per definition and version (NAMESPACE.NAME.vN.yaml), keys
-    in a stable order and without server-managed fields, so they diff cleanly in git. Applying
-    them back to the same server changes nothing.
+    """Write definitions to files, one per definition and version.
+
+    Files are named NAMESPACE.NAME.vN.yaml; keys are in a stable order and server-managed
+    fields are left out, so they diff cleanly in git. Applying them back to the same server
+    changes nothing.
 
     Examples:  meshdeck definitions export default/order_fulfilment --dir defs/
                meshdeck definitions export --namespace payments --format json --dir defs/

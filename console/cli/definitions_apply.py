@@ -96,8 +96,10 @@ def plan(target: Path) -> list[Any]:
 def apply(target: PathArg, dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show the diffs and what would be written; write nothing.")] = False,
           yes: YesOpt = False, output: PlanFormat = None) -> None:
-    """Write definition files to the server: validate each, show a diff per definition, ask,
-    then write only what changed (in one bulk request) and report per definition.
+    """Write definition files to the server, after a diff per definition.
+
+    Each file is validated first; then a diff per definition, a question, and only what changed
+    is written (in one bulk request), with a result per definition.
 
     A file's version says which version it is: keep it to change that version in place, raise
     it to add a version. Server-managed fields (created, updated, their authors) are ignored.
@@ -168,8 +170,9 @@ def diff(
                                                         "(default: the latest).")] = None,
     output: PlanFormat = None,
 ) -> None:
-    """Show what apply would change (files against the server), or the difference between two
-    versions of a definition on the server. Writes nothing; exit code 0 either way.
+    """Show what apply would change, or the difference between two versions on the server.
+
+    Writes nothing; exit code 0 either way.
 
     Examples:  meshdeck definitions diff defs/
                meshdeck definitions diff default/order_fulfilment --from-version 3 --to-version 4
@@ -213,6 +216,7 @@ def delete(
     yes: YesOpt = False,
 ) -> None:
     """Delete a definition (every version), or one version with --version N --version-only.
+
     Shows what will go and how many of its executions started in the last 7 days, then asks.
 
     Examples:  meshdeck definitions delete default/old_flow

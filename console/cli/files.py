@@ -110,8 +110,9 @@ def upload(
         "--output", "-o", metavar="FORMAT", rich_help_panel=OUTPUT,
         help="table or json (default: table).")] = None,
 ) -> None:
-    """Upload a file or a folder (recursively) into the folder /DEST of the store; missing
-    folders are created. Reports per file; exit code 3 when some failed.
+    """Upload a file or a folder (recursively) into the folder /DEST of the store.
+
+    Missing folders are created. Reports per file; exit code 3 when some failed.
 
     Examples:  meshdeck files upload ./scripts /        (stored as /scripts/...)
                meshdeck files upload report.csv /reports/2026

@@ -141,8 +141,9 @@ def logout(
                                                help="The profile (default: the active one).")] = None,
     every: Annotated[bool, typer.Option("--all", help="Every profile's saved token.")] = False,
 ) -> None:
-    """Forget a profile's saved token (the profile stays; delete it with meshdeck config
-    delete-profile NAME).
+    """Forget a profile's saved token.
+
+    The profile stays; meshdeck config delete-profile NAME deletes it.
 
     Examples:  meshdeck logout
                meshdeck logout --all

@@ -199,3 +199,15 @@ def test_resume_on_the_latest_definition_shows_and_sends_versions(cli, mock):
     assert sorted(sent) == sorted(f"processId={pid}&version={v}" for pid, v in zip(failed, wanted))
     assert [store.processes[int(pid)]["version"] for pid in failed] == wanted
     assert {store.processes[int(pid)]["status"] for pid in failed} == {"RUNNING"}
+
+
+def test_conductor_refuses_writes_and_resume_on_a_version_with_the_reason(cli, mock, tmp_path):
+    run = cli("definitions", "apply", str(tmp_path), "--backend", "conductor", "--mock")
+    assert run.exit_code == 2 and "would lose them" in run.stderr
+    gone = cli("definitions", "delete", "default/x", "--yes", "--backend", "conductor", "--mock")
+    assert gone.exit_code == 2 and "cannot write definitions on the conductor backend" in gone.stderr
+    resume = cli("resume", "abc", "--latest-definition", "--yes", "--backend", "conductor", "--mock")
+    assert resume.exit_code == 2 and "useLatestDefinitions" in resume.stderr
+    schedules = cli("schedules", "apply", str(tmp_path), "--backend", "conductor", "--mock")
+    assert schedules.exit_code == 2 and "cannot write schedules" in schedules.stderr
+    assert mock.requests == []
