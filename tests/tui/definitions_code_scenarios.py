@@ -11,8 +11,12 @@ from tests.tui.part2_scenarios import CHARGE_CARD, definition_detail, settle
 
 
 async def press(pilot, *keys: str) -> None:
+    """Press ``keys``, let the app settle, and clear the toasts: a toast expires in real time,
+    so whether it is still shown would depend on how loaded the machine is."""
     await pilot.press(*keys)
     await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
 
 
 async def versions_diff(pilot) -> None:
