@@ -156,7 +156,8 @@ def report(changes: list[Any], fmt: str) -> None:
     if failed or unknown:
         first = (failed or unknown)[0]
         err(f"meshdeck: error: {first.label}: {first.message}")
-        raise typer.Exit(ExitCode.ERROR if not done else ExitCode.PARTIAL)
+        # Unknown is never "failed": the server may have written them (exit 3, as for actions).
+        raise typer.Exit(ExitCode.ERROR if not (done or unknown) else ExitCode.PARTIAL)
 
 
 def diff(

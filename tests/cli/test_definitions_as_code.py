@@ -211,3 +211,16 @@ def test_conductor_refuses_writes_and_resume_on_a_version_with_the_reason(cli, m
     schedules = cli("schedules", "apply", str(tmp_path), "--backend", "conductor", "--mock")
     assert schedules.exit_code == 2 and "cannot write schedules" in schedules.stderr
     assert mock.requests == []
+
+
+def test_a_lost_answer_leaves_each_definition_unknown_never_failed(cli, tmp_path):
+    """No shared mock: --mock-faults makes this invocation's own mock drop the upsert's answer
+    after it took effect."""
+    path = tmp_path / "new.yaml"
+    path.write_text("namespace: ops\nname: lost\ntype: STANDARD\nsteps:\n- ref: a\n  type: NOOP\n")
+    run = cli("definitions", "apply", str(path), "--yes", "--mock", "--mock-faults",
+              "reset_rate=1,only=POST,paths=upsert", "-o", "json")
+    assert run.exit_code == 3, run.stderr
+    [record] = json.loads(run.stdout)
+    assert record["result"] == "unknown" and "may or may not" in record["message"]
+    assert "1 unknown" in run.stderr and "failed" not in run.stderr.split("error:")[0]

@@ -3,6 +3,8 @@ in process and over real HTTP (API.md, "Definitions, files and the official CLI"
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from console import errors
@@ -95,3 +97,25 @@ async def test_schedules_and_files(connect, app):
     await client.delete_file("/a")
     with pytest.raises(errors.NotFound, match="not found"):
         await client.download_file("/a/b/x.txt")
+
+
+async def test_apply_without_bulk_upsert_creates_and_updates_one_by_one(connect, app):
+    """A backend without the bulk call: apply sends POST for a new definition, PUT for a
+    changed one, nothing for an unchanged one."""
+    from console.definition_files import LoadedDefinition, normalise
+    from console.services.definitions import apply, plan_apply
+
+    client = connect(app)
+    client.IMPLEMENTS_DEFINITION_BULK_UPSERT = False  # this instance only
+    current = normalise((await client.get_definition("default", "hello_world")).to_wire())
+    changed = {**current, "description": "changed"}
+    loaded = [LoadedDefinition(Path("a.yaml"), 1, normalise(new_def("solo"))),
+              LoadedDefinition(Path("b.yaml"), 1, changed),
+              LoadedDefinition(Path("c.yaml"), 1, current)]
+    seen: list[str] = []
+    client.http.on_request = lambda method, url, status, ms: seen.append(method)
+    results = await apply(client, await plan_apply(client, loaded))
+    assert [(c.change, c.result) for c in results] == [("new", "created"), ("changed", "updated"),
+                                                        ("unchanged", "unchanged")]
+    assert [m for m in seen if m != "GET"] == ["POST", "PUT"]
+    assert (await client.get_definition("default", "hello_world")).description == "changed"
