@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from console import errors
 from console.models import WireModel
 
@@ -14,13 +16,10 @@ class FileEntry(WireModel):
     """One file or folder of the store."""
 
     name: str | None = None
-    #: Absolute, ``/`` separated: ``/scripts/job.py``.
-    path: str | None = None
-    folder: bool | None = None
-    #: Bytes (files only).
-    size: int | None = None
-    #: Epoch milliseconds.
-    last_modified: int | None = None
+    path: str | None = Field(None, description="absolute, '/' separated: /scripts/job.py")
+    folder: bool | None = Field(None, description="a folder (else a file)")
+    size: int | None = Field(None, description="bytes (files only)")
+    last_modified: int | None = Field(None, description="epoch milliseconds")
     file_extension: str | None = None
 
 
@@ -29,8 +28,9 @@ class FileListing(WireModel):
 
     current_path: str | None = None
     entries: list[FileEntry] | None = None
-    error_message: str | None = None
+    #: A failure said in the body of a 200 answer (see ``check_body``).
     error: bool | None = None
+    error_message: str | None = None
 
 
 def check_body(answer: Any, what: str) -> Any:

@@ -38,6 +38,8 @@ class DefinitionView(MeshdeckScreen):
     """What both views share: their CSS, a header, the definition's name, escape goes back."""
 
     CSS_PATH = "definitions.tcss"
+    #: Each view's main widget has the class ``main`` and takes the focus.
+    AUTO_FOCUS = ".main"
     BINDINGS = [Binding("escape", "back", "Back", tooltip="Back to the definition")]
 
     def head(self, title: str) -> ComposeResult:
@@ -52,7 +54,6 @@ class DefinitionVersionsScreen(DefinitionView):
     """A definition's versions; the diff between the pinned "from" version and the highlighted one."""
 
     TITLE = "Definition versions"
-    AUTO_FOCUS = "#versions"
     BINDINGS = [
         Binding("space", "pin", "Compare from", tooltip="Compare the other versions with the "
                 "highlighted one (default: each with the version before it)"),
@@ -68,7 +69,8 @@ class DefinitionVersionsScreen(DefinitionView):
     def compose(self) -> ComposeResult:
         yield from self.head(f"{self.namespace}/{self.name_}")
         with Horizontal(id="def-body"):
-            table: DataTable = DataTable(id="versions", cursor_type="row", zebra_stripes=True)
+            table: DataTable = DataTable(id="versions", classes="main", cursor_type="row",
+                                         zebra_stripes=True)
             table.add_columns("version", "updated", "steps")
             yield table
             with VerticalScroll(id="diff-box"):
@@ -145,7 +147,6 @@ class DefinitionSourceScreen(DefinitionView):
     """The definition as a file would hold it, in YAML or JSON; read-only, copyable."""
 
     TITLE = "Definition source"
-    AUTO_FOCUS = "#source"
     BINDINGS = [
         Binding("f", "toggle_format", "YAML/JSON", tooltip="Show it as JSON, or as YAML"),
         Binding("c", "copy", "Copy", tooltip="Copy the whole definition to the clipboard"),
@@ -160,7 +161,7 @@ class DefinitionSourceScreen(DefinitionView):
         d = self.definition
         yield from self.head(f"{d.namespace}/{d.name} v{d.version}")
         yield TextArea(self.text(), read_only=True, show_line_numbers=True, id="source",
-                       soft_wrap=False)
+                       classes="main", soft_wrap=False)
         yield Footer()
 
     def on_mount(self) -> None:
