@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from console.config_file import (
     CONFIG_ENV,
     config_path,
+    delete_profile,
     insecure_permissions_warning,
     list_profiles,
     load_file,
@@ -38,7 +39,8 @@ from console.profile import BACKENDS, ConfigError, Profile, check_value
 
 __all__ = [
     "BACKENDS", "CONFIG_ENV", "ENV_VARS", "PROFILE_ENV", "SECRET_ENV", "TOKEN_ENV", "ConfigError",
-    "Profile", "Settings", "config_path", "insecure_permissions_warning", "list_profiles",
+    "Profile", "Settings", "config_path", "delete_profile", "insecure_permissions_warning",
+    "list_profiles",
     "load_file", "load_settings", "save_profile", "set_default_profile", "set_profile_value",
     "set_top_level_value",
 ]
@@ -59,7 +61,7 @@ def _digits(key: str, value: Any) -> Any:
 
 # The settings resolved key by key (flag > env > file > default); token and secret have their own rules.
 _RESOLVED = ("base_url", "port", "client_id", "namespace", "read_only", "theme", "banner", "timeout",
-             "backend", "key_id", "data_dir")
+             "backend", "key_id", "data_dir", "insecure")
 
 
 def _flag(key: str) -> str:
@@ -91,6 +93,7 @@ class Settings:
     secret_from: str | None = None  # e.g. "env CONDUCTOR_AUTH_SECRET"; never the secret itself
     #: The profile's data folder; ``MESHDECK_DATA_DIR`` wins over it (``services.data_folder``).
     data_dir: str | None = None
+    insecure: bool = False  # the TLS certificate is not checked (flag --insecure or the profile)
 
     def masked(self) -> dict[str, Any]:
         """Every field for display; the token only as "set (from ...)" or "not set"."""
@@ -103,6 +106,7 @@ class Settings:
             "key_secret": (f"set (from {self.secret_from})" if self.key_secret is not None
                            else "not set"),
             "data_dir": self.data_dir,
+            "insecure": self.insecure,
         }
 
 
@@ -161,6 +165,12 @@ def load_settings(
         token_from = f"env {prof.token_env} (token_env of profile {name})"
     elif prof.token:
         token, token_from, source["token"] = prof.token, f"file, profile {name}", "file"
+    elif prof.token_store and name is not None:
+        from console import credentials
+
+        token = credentials.load(name, prof.token_store, env)
+        source["token"] = "login" if token is not None else "default"
+        token_from = credentials.where(prof.token_store, name, env) if token is not None else None
     else:
         source["token"] = "default"
 

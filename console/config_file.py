@@ -25,7 +25,7 @@ from tomlkit.items import AoT, Comment, Table
 from tomlkit.toml_document import TOMLDocument
 
 from console.atomic_write import write_private
-from console.profile import ConfigError, check_profile, check_value, kind
+from console.profile import ConfigError, check_name, check_profile, check_value, kind
 
 CONFIG_ENV = "MESHDECK_CONFIG"
 
@@ -164,8 +164,7 @@ def save_profile(name: str, values: Mapping[str, Any], path: Path | None = None)
     """Merge ``values`` into ``[profiles.name]`` (a None value removes that key); returns the path.
 
     Each value is checked first: nothing is written if one is wrong."""
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError("a profile name must be a non-empty string")
+    check_name(name)
     for key, value in values.items():
         if value is not None:
             check_value(key, value, f"cannot save profile {name!r}, key {key!r}")
@@ -200,6 +199,21 @@ def set_profile_value(name: str, key: str, value: Any, path: Path | None = None)
     if name not in profiles_of(data):
         raise unknown_profile(name, path, data)
     save_profile(name, {key: value}, path)
+
+
+def delete_profile(name: str, path: Path | None = None) -> bool:
+    """Remove ``[profiles.name]`` (and ``default_profile`` when it names it); ConfigError if no
+    such profile. Returns whether it was the default."""
+    path = config_path() if path is None else Path(path)
+    data, doc = _open(path)
+    if name not in profiles_of(data):
+        raise unknown_profile(name, path, data)
+    del doc["profiles"][name]
+    was_default = data.get("default_profile") == name
+    if was_default:
+        del doc["default_profile"]
+    _save(path, doc)
+    return was_default
 
 
 def set_top_level_value(key: str, value: Any, path: Path | None = None) -> None:

@@ -8,6 +8,7 @@ one line naming where the value came from and what was expected, never a token o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -63,6 +64,24 @@ class Profile(BaseModel):
     data_dir: str | None = None
     """Where meshdeck keeps the API call history and the action journal for this profile
     (``MESHDECK_DATA_DIR`` wins; default: the platform's user data folder)."""
+    token_store: Literal["keyring", "file"] | None = Field(
+        None, json_schema_extra={"expected": "keyring or file"})
+    """Where ``meshdeck login`` kept this profile's token: the OS keyring, or the credentials
+    file beside this one (``console.credentials``). The token itself is never in this file."""
+    insecure: bool = Field(False, json_schema_extra={"expected": "true or false"})
+    """Do not check the server's TLS certificate (a test server you trust; warns each time)."""
+
+
+#: What a profile may be called: a letter or digit, then letters, digits, ``_``, ``.``, ``-``.
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+
+
+def check_name(name: Any) -> str:
+    """``name`` if it may name a profile; else ConfigError saying what a name may hold."""
+    if not isinstance(name, str) or not PROFILE_NAME.match(name):
+        raise ConfigError(f"invalid profile name {name!r}: use up to 63 letters, digits, '_', '.' "
+                          "or '-', starting with a letter or digit")
+    return name
 
 
 SECRET_KEYS = frozenset(k for k, f in Profile.model_fields.items() if f.annotation == SecretStr | None)

@@ -24,6 +24,7 @@ from console.backends.http import HttpTransport
 from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, StepData
 from console.models import SearchQuery
 from console.outcomes import Fetched
+from console.remote_files import FileEntry, FileListing
 
 #: Process ids as every layer above a backend holds them: text (Unmeshed's are digits,
 #: Conductor's are UUIDs). Models keep the wire's own type.
@@ -62,6 +63,17 @@ class Backend(ABC):
     #: The settings fields (id, secret) this kind of server authenticates with; the secret is a
     #: ``SecretStr`` or None and is never shown.
     CREDENTIALS: ClassVar[tuple[str, str]]
+    #: ``create_definition``, ``update_definition`` and ``delete_definition`` work.
+    IMPLEMENTS_DEFINITION_WRITES: ClassVar[bool] = False
+    #: ``upsert_definitions`` writes many definitions in one request.
+    IMPLEMENTS_DEFINITION_BULK_UPSERT: ClassVar[bool] = False
+    #: ``upsert_schedules`` works.
+    IMPLEMENTS_SCHEDULES: ClassVar[bool] = False
+    #: ``resume_with_version`` works (resume an execution on another definition version).
+    IMPLEMENTS_RESUME_WITH_VERSION: ClassVar[bool] = False
+    #: The file store (``list_files``, ``upload_file``, ``create_folder``, ``download_file``,
+    #: ``delete_file``) works.
+    IMPLEMENTS_FILES: ClassVar[bool] = False
     #: What a person calls a namespace on this server (shown as a column and a filter label).
     NAMESPACE_LABEL: ClassVar[str] = "namespace"
 
@@ -242,3 +254,57 @@ class Backend(ABC):
     @abstractmethod
     async def namespaces(self) -> list[str]:
         """The namespaces (or what stands in for them) the server knows."""
+
+    def _no(self, feature: str, what: str) -> Unsupported:
+        return Unsupported(self.UNSUPPORTED.get(feature) or f"the {self.KIND} backend cannot {what}")
+
+    async def create_definition(self, doc: dict[str, Any]) -> ProcessDefinition:
+        """Create a definition from ``doc`` (a wire-shaped ProcessDefinition); the stored one
+        back (see ``IMPLEMENTS_DEFINITION_WRITES``). Never resent."""
+        raise self._no("definition writes", "write definitions")
+
+    async def update_definition(self, doc: dict[str, Any]) -> ProcessDefinition:
+        """Write ``doc`` as the version it names (a version the server lacks is added). Never
+        resent."""
+        raise self._no("definition writes", "write definitions")
+
+    async def upsert_definitions(self, docs: list[dict[str, Any]]) -> list[ProcessDefinition]:
+        """Create or update many definitions in one request (see
+        ``IMPLEMENTS_DEFINITION_BULK_UPSERT``); the stored ones back. Never resent."""
+        raise self._no("definition writes", "write definitions in bulk")
+
+    async def delete_definition(self, namespace: str, name: str, version: int | None = None,
+                                version_only: bool = False) -> None:
+        """Delete a definition (every version), or with ``version_only`` only ``version``."""
+        raise self._no("definition writes", "delete definitions")
+
+    async def upsert_schedules(self, docs: list[dict[str, Any]]) -> Any:
+        """Create or update schedules, each sent as given (see ``IMPLEMENTS_SCHEDULES``)."""
+        raise self._no("schedules", "write schedules")
+
+    async def resume_with_version(self, process_id: ProcessId, version: int) -> None:
+        """Resume a stopped execution on definition ``version`` (see
+        ``IMPLEMENTS_RESUME_WITH_VERSION``). Never resent: a lost answer is ``OutcomeUnknown``."""
+        raise self._no("resume_version", "resume on another definition version")
+
+    # ---- files (optional) ------------------------------------------------------------------
+
+    async def list_files(self, path: str) -> FileListing:
+        """The entries of a folder of the server's file store (see ``IMPLEMENTS_FILES``)."""
+        raise self._no("files", "store files")
+
+    async def upload_file(self, folder: str, name: str, data: bytes) -> FileEntry:
+        """Store ``data`` as ``folder/name`` (the folder must exist). Never resent."""
+        raise self._no("files", "store files")
+
+    async def create_folder(self, path: str) -> None:
+        """Create a folder (and the missing ones above it, where the server does)."""
+        raise self._no("files", "store files")
+
+    async def download_file(self, path: str) -> bytes:
+        """The bytes of one stored file. ``NotFound`` if none."""
+        raise self._no("files", "store files")
+
+    async def delete_file(self, path: str) -> None:
+        """Delete one stored file or folder. Never resent."""
+        raise self._no("files", "store files")

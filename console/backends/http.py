@@ -91,8 +91,9 @@ class HttpTransport:
 
     async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                       json_body: Any = None, timeout: float | None = None,
-                      idempotent: bool | None = None) -> httpx.Response:
+                      idempotent: bool | None = None, files: Any = None) -> httpx.Response:
         """One request; raises a ``MeshdeckError`` subclass for anything but a 2xx/3xx answer.
+        ``files``: a multipart body (httpx's ``files``) instead of JSON.
 
         Only an idempotent request (a GET, unless ``idempotent`` says otherwise) is retried; for
         any other, a lost answer or a gateway's 502/504 raises ``OutcomeUnknown``."""
@@ -104,7 +105,7 @@ class HttpTransport:
             started = time.perf_counter()
             try:
                 response = await self._http.request(
-                    method, path, params=params, json=json_body,
+                    method, path, params=params, json=json_body, files=files,
                     timeout=httpx.Timeout(timeout) if timeout else httpx.USE_CLIENT_DEFAULT)
             except (httpx.TransportError, OSError) as exc:
                 self._tell(method, url, None, started)

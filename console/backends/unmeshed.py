@@ -18,7 +18,10 @@ from pydantic import SecretStr, TypeAdapter
 from console import errors
 from console.backends.base import Backend, ProcessId
 from console.backends.http import HttpTransport, RequestHook, build_base
+from console.backends import unmeshed_definitions as defs
+from console.backends import unmeshed_files as files
 from console.backends.responses import adapter_for
+from console.remote_files import FileEntry, FileListing
 from console.models import (
     ActionDetail,
     ActionResponse,
@@ -56,7 +59,7 @@ class UnmeshedClient(Backend):
     KIND = "unmeshed"
     STATUSES = STATUSES
     ACTIONS = {"terminate": frozenset({"RUNNING"}), "resume": _STOPPED, "review": _STOPPED,
-               "rerun": None}
+               "rerun": None, "resume_version": _STOPPED}
     UNSUPPORTED = {
         "pause": "Unmeshed has no pause: terminate stops an execution, resume carries on a "
                  "stopped one",
@@ -67,6 +70,11 @@ class UnmeshedClient(Backend):
     PROCESS_TYPES = tuple(ProcessType)
     IMPLEMENTS_API_MAPPINGS = True
     IMPLEMENTS_RERUN_VERSION = True
+    IMPLEMENTS_DEFINITION_WRITES = True
+    IMPLEMENTS_DEFINITION_BULK_UPSERT = True
+    IMPLEMENTS_SCHEDULES = True
+    IMPLEMENTS_RESUME_WITH_VERSION = True
+    IMPLEMENTS_FILES = True
 
     def __init__(
         self,
@@ -217,6 +225,42 @@ class UnmeshedClient(Backend):
             if name:
                 names.append(str(name))
         return names
+
+    async def create_definition(self, doc: dict[str, Any]) -> ProcessDefinition:
+        return await defs.create(self.http, doc)
+
+    async def update_definition(self, doc: dict[str, Any]) -> ProcessDefinition:
+        return await defs.update(self.http, doc)
+
+    async def upsert_definitions(self, docs: list[dict[str, Any]]) -> list[ProcessDefinition]:
+        return await defs.upsert(self.http, docs)
+
+    async def delete_definition(self, namespace: str, name: str, version: int | None = None,
+                                version_only: bool = False) -> None:
+        await defs.delete(self.http, namespace, name, version, version_only)
+
+    async def upsert_schedules(self, docs: list[dict[str, Any]]) -> Any:
+        return await defs.upsert_schedules(self.http, docs)
+
+    async def resume_with_version(self, process_id: ProcessId, version: int) -> None:
+        await defs.resume_with_version(self.http, _id(process_id), version)
+
+    # ---- files -----------------------------------------------------------------------------
+
+    async def list_files(self, path: str) -> FileListing:
+        return await files.list_folder(self.http, path)
+
+    async def upload_file(self, folder: str, name: str, data: bytes) -> FileEntry:
+        return await files.upload(self.http, folder, name, data)
+
+    async def create_folder(self, path: str) -> None:
+        await files.create_folder(self.http, path)
+
+    async def download_file(self, path: str) -> bytes:
+        return await files.download(self.http, path)
+
+    async def delete_file(self, path: str) -> None:
+        await files.delete(self.http, path)
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ def dry_run(selection: Selection, fmt: str) -> None:
     from console.services.actions import plan
 
     items = selection.items
-    if not selection.by_query:  # ids given by hand: look up each one's status now
+    if not selection.by_query and all(i.status is None for i in items):
+        # ids given by hand: look up each one's status now
         async def body(backend):
             return await plan(backend, selection.action, [i.id for i in items])
 
@@ -40,6 +41,11 @@ def dry_run(selection: Selection, fmt: str) -> None:
             Column("status", "STATUS", lambda i: i.status, cell=lambda i: status_text(i.status)),
             Column("applies", "APPLIES", lambda i: i.applies, cell=lambda i: "yes" if i.applies else "no"),
             Column("note", "WHAT WOULD HAPPEN", lambda i: i.note)]
+    if selection.action == "resume_version":
+        cols[3:3] = [Column("definition", "DEFINITION", lambda i: f"{i.namespace}/{i.name}"
+                            if i.name else None),
+                     Column("version", "RAN", lambda i: i.version),
+                     Column("target_version", "RESUMES ON", lambda i: i.target_version)]
     writer = RowWriter(fmt, cols, id_of=lambda i: i.id if i.applies else None)
     writer.write([i for i in items if fmt != "ids" or i.applies])
     writer.close()
@@ -60,6 +66,8 @@ def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> N
     words = ACTIONS[selection.action]
     count = len(selection.to_send)
     noun = f"{count:,} execution{'s' if count != 1 else ''}"
+    if selection.action == "resume_version":
+        show_versions(selection, ask=not yes)
     if selection.capped:
         err(f"more than {count:,} executions match; --max {selection.limit} selects the newest "
             f"{count:,}: the rest will be left untouched")
@@ -72,7 +80,7 @@ def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> N
         raise CliProblem(f"not a terminal, so meshdeck cannot ask before it acts: pass --yes to "
                          f"{words.verb} {count} execution(s)")
     extra = " (a new process each)" if not words.idempotent else ""
-    if selection.skipped:
+    if selection.skipped and selection.action != "resume_version":
         err(f"{len(selection.skipped):,} of the selected cannot be {words.past} and will not be sent")
     if not selection.huge:
         if not typer.confirm(f"{words.verb} {noun}{extra}?", default=False, err=True):
@@ -85,6 +93,24 @@ def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> N
                          show_default=False)
     if typed.strip().replace(",", "") != str(count):
         raise CliProblem("the count typed did not match; nothing was sent")
+
+
+def show_versions(selection: Selection, *, ask: bool, limit: int = 20) -> None:
+    """Resume on a new definition: per execution the version it ran and the one it will resume
+    on (when asking), and always the executions refused, with why."""
+    if ask:
+        sending = [i for i in selection.items if i.applies]
+        for item in sending[:limit]:
+            err(f"  {item.id:<14} {item.namespace}/{item.name}: {item.note}")
+        if len(sending) > limit:
+            err(f"  … and {len(sending) - limit:,} more")
+    skipped = selection.skipped
+    if skipped:
+        err(f"{len(skipped):,} execution(s) refused, not sent:")
+        for item in skipped[:limit]:
+            err(f"  {item.id:<14} {item.note}")
+        if len(skipped) > limit:
+            err(f"  … and {len(skipped) - limit:,} more")
 
 
 class _Stop:
@@ -100,8 +126,8 @@ class _Stop:
         err("stopping after the current chunk (Ctrl-C again to stop at once)")
 
 
-def send(action: str, targets: list[str], reason: str | None,
-         version: int | None) -> tuple[BulkOutcome, bool]:
+def send(action: str, targets: list[str], reason: str | None, version: int | None,
+         versions: dict[str, int] | None = None) -> tuple[BulkOutcome, bool]:
     """Send through the one engine with a progress bar on a terminal; the outcome is complete
     even when interrupted (ids never sent are "not sent", ids in flight "unknown")."""
     from console.cli.common import session_journal, stderr_is_tty
@@ -128,8 +154,8 @@ def send(action: str, targets: list[str], reason: str | None,
 
         try:
             await run_action(backend, action, targets, reason=reason, version=version,
-                             on_progress=on_progress, stop=lambda: stop.asked, outcome=outcome,
-                             journal=journal)
+                             versions=versions, on_progress=on_progress, stop=lambda: stop.asked,
+                             outcome=outcome, journal=journal)
         finally:
             if progress is not None:
                 progress.stop()

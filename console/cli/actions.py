@@ -27,7 +27,7 @@ from console.cli.common import (
 )
 from console.cli.completion import complete_result_format
 from console.cli.options import OUTPUT, DryRunOpt, Filters, IdsArg, YesOpt, with_filters, with_globals
-from console.services.action_specs import ACTIONS, ActionSpec
+from console.services.action_specs import ACTIONS, OPTION_ACTIONS, ActionSpec
 
 ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (recorded by the server).")]
 ResultFormat = Annotated[str | None, typer.Option(
@@ -40,6 +40,12 @@ MaxOpt = Annotated[int | None, typer.Option(
          "meshdeck can send at once (10,000); the exit code is then 3, as matches were left.")]
 VersionOpt = Annotated[int | None, typer.Option(
     "--version", min=1, help="Definition version to run (default: the same version).")]
+DefinitionVersionOpt = Annotated[int | None, typer.Option(
+    "--definition-version", min=1, metavar="N",
+    help="Resume on version N of each execution's definition (resumeWithVersion): e.g. after "
+         "fixing the definition. Executions whose definition has no version N are refused.")]
+LatestDefinitionOpt = Annotated[bool, typer.Option(
+    "--latest-definition", help="Resume each execution on the latest version of its definition.")]
 RESULT_FORMATS = ("table", "json", "ndjson", "ids")
 
 
@@ -48,13 +54,15 @@ def refuse_if_unsupported(state: Any, action: str) -> None:
     cls = backend_class(state)
     why = cls.unsupported(action)
     if why:
-        raise CliProblem(f"{action} is not available on the {cls.KIND} backend: {why}")
+        name = "resume on another definition version" if action in OPTION_ACTIONS else action
+        raise CliProblem(f"{name} is not available on the {cls.KIND} backend: {why}")
 
 
 def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: str | None = None,
         yes: bool = False, dry_run: bool = False, output: str | None = None,
-        limit: int | None = None, version: int | None = None) -> None:
-    """The whole flow of one action command (see the module docstring)."""
+        limit: int | None = None, version: int | None = None, pin: bool = False) -> None:
+    """The whole flow of one action command (see the module docstring). ``pin``: resume on a
+    new definition (``version``, or each definition's latest when None)."""
     from console.cli import action_report
     from console.cli.output import choose_format
 
@@ -65,6 +73,12 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
     if not dry_run:
         refuse_if_read_only(state, words.verb)
     selection, used_stdin = _select(state, action, ids, filters, limit)
+    versions = None
+    if pin:
+        selection = _pin(state, selection, version)
+        from console.services.resume_version import versions_of
+
+        versions = versions_of(selection)
     if not selection.items:
         action_report.nothing(fmt, f"nothing to {words.verb}: " + (
             "no execution matches" if selection.by_query else "no ids on stdin"))
@@ -72,12 +86,19 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
     if dry_run:
         action_report.dry_run(selection, fmt)
         return
+    if pin and not selection.to_send:
+        from console.services.resume_version import target_words
+
+        action_report.show_versions(selection, ask=False)
+        raise CliProblem(f"nothing to resume: none of the {len(selection.items):,} selected can be "
+                         f"resumed on {target_words(version)} ({selection.skipped[0].note})")
     if not selection.to_send:
         action_report.nothing(fmt, f"nothing to {words.verb}: none of the {len(selection.items):,} "
                                    f"selected can be {words.past} ({selection.skipped[0].note})")
         return
     action_report.confirm_selection(selection, yes=yes, used_stdin=used_stdin)
-    outcome, interrupted = action_report.send(action, selection.to_send, reason, version)
+    outcome, interrupted = action_report.send(action, selection.to_send, reason,
+                                              None if pin else version, versions)
     action_report.report(outcome, fmt, interrupted, selection)
 
 
@@ -117,6 +138,20 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
     return found, False
 
 
+def _pin(state: Any, selection: Any, version: int | None) -> Any:
+    """Each execution's version to resume on (its status and definition fetched first)."""
+    from console.services.actions import plan
+    from console.services.resume_version import pin_versions
+
+    async def body(backend):
+        found = selection
+        if not selection.by_query:  # ids typed: their definition and version are needed now
+            found.items = await plan(backend, selection.action, [i.id for i in selection.items])
+        return await pin_versions(backend, found, version)
+
+    return run_with_backend(body, state)
+
+
 def _command(words: ActionSpec):
     """The Typer function of one action, with the options that action takes."""
     action = words.name
@@ -127,6 +162,17 @@ def _command(words: ActionSpec):
                     output: ResultFormat = None, max: MaxOpt = None) -> None:
             act(action, ids, filters, reason=reason, yes=yes, dry_run=dry_run, output=output,
                 limit=max)
+    elif action == "resume":
+        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
+                    definition_version: DefinitionVersionOpt = None,
+                    latest_definition: LatestDefinitionOpt = False,
+                    yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None,
+                    max: MaxOpt = None) -> None:
+            if definition_version is not None and latest_definition:
+                raise CliProblem("give --definition-version N or --latest-definition, not both")
+            pin = definition_version is not None or latest_definition
+            act("resume_version" if pin else action, ids, filters, yes=yes, dry_run=dry_run,
+                output=output, limit=max, version=definition_version, pin=pin)
     elif words.bulk:
         def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
                     yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None,
@@ -148,8 +194,11 @@ HELP = {
                  "           meshdeck terminate --status RUNNING --name checkout --since 1h",
     "resume": "Resume FAILED, TIMED_OUT, TERMINATED or CANCELLED executions (retries the failed "
               "steps).\n\n"
+              "With --definition-version N or --latest-definition, on another version of their "
+              "definition (e.g. after a fix).\n\n"
               "Examples:  meshdeck search --status FAILED -o ids | meshdeck resume - --yes\n"
-              "           meshdeck resume --status FAILED --name checkout --dry-run",
+              "           meshdeck resume --status FAILED --name checkout --dry-run\n"
+              "           meshdeck resume --status FAILED --name checkout --latest-definition",
     "review": "Mark FAILED, TIMED_OUT, TERMINATED or CANCELLED executions as REVIEWED.\n\n"
               "Examples:  meshdeck review --status FAILED --since 2h --reason 'known outage'\n"
               "           meshdeck review 1000042 --yes",
@@ -167,6 +216,8 @@ HELP = {
 def register(app: typer.Typer) -> None:
     panel = "Act (asks first; --yes in scripts)"
     for words in ACTIONS.values():
+        if words.name in OPTION_ACTIONS:
+            continue
         app.command(words.name, rich_help_panel=panel)(with_globals(_command(words)))
 
 

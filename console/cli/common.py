@@ -88,7 +88,7 @@ class State:
             overrides = {"base_url": self.base_url, "port": self.port, "client_id": self.client_id,
                          "timeout": self.timeout, "read_only": True if self.read_only else None,
                          "backend": self.backend.strip().lower() if self.backend else None,
-                         "banner": self.banner}
+                         "banner": self.banner, "insecure": True if self.insecure else None}
             self._settings = load_settings(self.profile, overrides)
             warning = insecure_permissions_warning(self._settings.config_file)
             if warning:  # every command that reads the file says so, not only `config show`
@@ -178,13 +178,14 @@ def open_backend(state: State) -> Backend:
     # Plain http needs no TLS context (building one costs ~35 ms at start); redirects are not
     # followed, so an http base URL can never end up talking TLS unverified.
     plain = settings.base_url.lower().startswith("http://") or state.mock
-    if state.insecure and not state._warned_insecure:
+    insecure = state.insecure or settings.insecure
+    if insecure and not state._warned_insecure:
         state._warned_insecure = True
         err("meshdeck: warning: --insecure: the server's TLS certificate is not checked, so "
             "anyone on the network path could read or change this traffic")
     return connect.open_backend(settings, mock_app=mock_app(state) if state.mock else None,
                                 on_request=request_logger if state.verbose else None,
-                                verify=not (plain or state.insecure))
+                                verify=not (plain or insecure))
 
 
 def mock_app(state: State) -> Any:
@@ -356,3 +357,16 @@ def confirm(question: str, *, yes: bool, used_stdin: bool, count: int, verb: str
                          f"{verb} {count} execution(s)")
     if not typer.confirm(question, default=False, err=True):
         raise CliProblem("not confirmed; nothing was sent")
+
+
+def confirm_change(question: str, *, yes: bool, what: str, nothing: str = "nothing was sent"
+                   ) -> None:
+    """Ask ``question`` on stderr before a change that is not an action on executions (apply
+    definitions, delete a file) unless ``--yes``; without a terminal, refuse (exit 2) saying
+    ``--yes`` would ``what``."""
+    if yes:
+        return
+    if not interactive():
+        raise CliProblem(f"not a terminal, so meshdeck cannot ask first: pass --yes to {what}")
+    if not typer.confirm(question, default=False, err=True):
+        raise CliProblem(f"not confirmed; {nothing}")

@@ -28,7 +28,7 @@ def profiles(output: FormatOpt = None) -> None:
     default = data.get("default_profile")
     rows = [{"name": name, "default": name == default, "base_url": p.get("base_url"),
              "port": p.get("port"), "client_id": p.get("client_id"),
-             "token": "env " + p["token_env"] if p.get("token_env") else ("in file" if p.get("token") else None),
+             "token": token_where(p),
              "namespace": p.get("namespace"), "read_only": bool(p.get("read_only", False))}
             for name, p in data.get("profiles", {}).items()]
     cols = [Column("name", "PROFILE", lambda r: ("* " if r["default"] else "  ") + r["name"], style="bold"),
@@ -44,6 +44,15 @@ def profiles(output: FormatOpt = None) -> None:
     if not rows and fmt == "table":
         err(f"no profiles in {path}; add one with: meshdeck config set-profile NAME --base-url URL "
             "--client-id ID --token-env VAR")
+
+
+def token_where(p: dict) -> str | None:
+    """Where a profile's token comes from, in a word or two (never the token)."""
+    if p.get("token_env"):
+        return "env " + p["token_env"]
+    if p.get("token"):
+        return "in config file"
+    return {"keyring": "OS keyring", "file": "credentials file"}.get(p.get("token_store") or "")
 
 
 @app.command("use")
@@ -70,16 +79,45 @@ def set_profile(
     banner: Annotated[str | None, typer.Option("--banner", help="Text shown in the TUI's header, "
                                                "e.g. PRODUCTION.")] = None,
     theme: Annotated[str | None, typer.Option("--theme", help="TUI theme.")] = None,
+    backend: Annotated[str | None, typer.Option(
+        "--backend", metavar="KIND", help="unmeshed or conductor.")] = None,
+    key_id: Annotated[str | None, typer.Option("--key-id", metavar="ID",
+                                               help="Orkes Conductor: the key id.")] = None,
+    secret_env: Annotated[str | None, typer.Option(
+        "--secret-env", metavar="VAR", help="Orkes Conductor: the environment variable that "
+                                            "holds the key secret.")] = None,
+    insecure: Annotated[bool | None, typer.Option(
+        "--insecure/--no-insecure", show_default=False,
+        help="Do not check the server's TLS certificate (a test server you trust).")] = None,
 ) -> None:
-    """Create or update a profile (only the options given change)."""
+    """Create or update a profile (only the options given change). Profile names are letters,
+    digits, '_', '.' and '-'. To save a token, use meshdeck login."""
     from console.config import save_profile
 
     values = {k: v for k, v in {"base_url": base_url, "port": port, "client_id": client_id,
                                 "token_env": token_env, "namespace": namespace, "read_only": read_only,
-                                "banner": banner, "theme": theme}.items() if v is not None}
+                                "banner": banner, "theme": theme,
+                                "backend": backend.strip().lower() if backend else None,
+                                "key_id": key_id, "secret_env": secret_env,
+                                "insecure": insecure}.items() if v is not None}
     path = save_profile(name, values)
     changed = ", ".join(values) or "nothing"
     err(f"saved profile {name!r} in {path} (set: {changed})")
+
+
+@app.command("delete-profile")
+def delete_profile(name: Annotated[str, typer.Argument(metavar="NAME", help="The profile to delete.")]
+                   ) -> None:
+    """Delete a profile and the token meshdeck login saved for it."""
+    from console import credentials
+    from console.config import config_path
+    from console.config import delete_profile as remove
+
+    was_default = remove(name)
+    forgot = credentials.forget(name)
+    err(f"deleted profile {name!r} from {config_path()}"
+        + (" and its saved token" if forgot else "")
+        + ("; no profile is active now (meshdeck server active NAME picks one)" if was_default else ""))
 
 
 def show(output: FormatOpt = None) -> None:
@@ -100,6 +138,8 @@ def show(output: FormatOpt = None) -> None:
     key_values([(key, f"{'' if value is None else value}  ({settings.source.get(key, 'default')})")
                 for key, value in shown.items()] + [("config file", str(settings.config_file)),
                                                     ("data folder", folder)])
+    if settings.source.get("token") == "login":
+        err(f"the token is kept in {settings.token_from}, not in the config file")
 
 
 app.command("show")(with_globals(show))

@@ -21,10 +21,13 @@ from console.cli import (
     definitions,
     diff,
     failures,
+    files,
     get,
     journal_cmd,
+    login,
     mock_cmd,
     run,
+    schedules,
     search,
     serve_web,
     views_cmd,
@@ -207,7 +210,8 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, failures, get, diff, journal_cmd, actions, run, definitions, serve_web):
+for module in (search, failures, get, diff, journal_cmd, actions, run, definitions, schedules,
+               files, serve_web, login):
     module.register(app)
 app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")

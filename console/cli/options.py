@@ -273,3 +273,10 @@ def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
     del wrapper.__wrapped__
     return wrapper
+
+
+def add_group(root: typer.Typer, group: typer.Typer, name: str, panel: str) -> None:
+    """Add a command group whose commands all take the global options."""
+    for command in group.registered_commands:
+        command.callback = with_globals(command.callback)
+    root.add_typer(group, name=name, rich_help_panel=panel)

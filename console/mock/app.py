@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
-from console.mock import dev_routes, workers
+from console.mock import definitions_api, dev_routes, files, workers
 from console.mock.catalog import API_MAPPINGS
 from console.mock.dev_definitions import install
 from console.mock.http import HeaderAuth, Routes, build_app, read_json, store_of, to_bool, to_int
@@ -224,6 +224,11 @@ async def bulk_results(request: Request) -> Response:
 
 
 routes.include(dev_routes.routes)
+
+
+# Definition writes and schedules, and the file store: their own modules, same routes.
+definitions_api.register(routes)
+files.register(routes)
 
 
 # ---------------------------------------------------------------- app

@@ -43,13 +43,23 @@ def _fill_steps(steps: list[dict[str, Any]], namespace: str) -> list[dict[str, A
     return out
 
 
-def refuse_seeded(store: MockStore, namespace: str, name: str, version: int) -> None:
-    """``ValueError`` for a write over a seeded version: its executions are built from it, so a
-    different one would break them (every definition write of the mock calls this)."""
-    if (namespace, name, version) in store.seeded_versions:
-        raise ValueError(f"{namespace}/{name} version {version} is one of the mock's seeded "
-                         "definitions: give yours another name or version, or start the mock "
-                         "with --empty")
+def refuse_seeded(store: MockStore, namespace: str, name: str, version: int,
+                  steps: Any = None) -> None:
+    """``ValueError`` for a write that changes the steps of a seeded version: its executions are
+    built from them, so different ones would break them (every definition write of the mock
+    calls this). ``steps``: the steps the write brings; the same steps (a new description, say)
+    may be written, as on a real server."""
+    if (namespace, name, version) not in store.seeded_versions:
+        return
+    if steps is not None:
+        from console.definition_files import normalise
+
+        current = store.definition(namespace, name, version)
+        if normalise({"steps": current.get("steps") or []}) == normalise({"steps": steps}):
+            return
+    raise ValueError(f"{namespace}/{name} version {version} is one of the mock's seeded "
+                     "definitions, whose steps its executions are built from: give yours another "
+                     "name or version, or start the mock with --empty")
 
 
 def install(store: MockStore, definition: dict[str, Any], source: str, where: str = "definition",

@@ -48,7 +48,17 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
                "Restart finished workflows from the beginning, keeping their ids."),
     ActionSpec("rerun", "rerun", "rerun started", False, False, False, "R",
                "Start executions again from the beginning with the same input."),
+    # ``meshdeck resume --definition-version N | --latest-definition``: one request per id, each
+    # with its own version (resumeWithVersion). Resuming twice is harmless: the second is refused.
+    ActionSpec("resume_version", "resume", "resumed on the new version",
+               False, True, False, "U",
+               "Resume stopped executions on another version of their definition (e.g. the "
+               "latest, after a fix)."),
 )}
+
+#: Actions sent as an option of another command (``resume --definition-version``), not as a
+#: command of their own.
+OPTION_ACTIONS = frozenset({"resume_version"})
 
 #: The results an id can have after an action (``skipped``: the action did not apply to it).
 DONE, FAILED, UNKNOWN, NOT_SENT, SKIPPED = "done", "failed", "unknown", "not sent", "skipped"

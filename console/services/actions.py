@@ -1,7 +1,8 @@
 """The one engine for actions on many ids: plan (dry run), send, and say per id what happened.
 
 - Bulk actions (terminate, resume, review, pause, restart) go in chunks, one request a chunk
-  (``Backend.send_chunk``); rerun goes one request per id, a few at a time.
+  (``Backend.send_chunk``); rerun and resume_version (each id with its own definition version)
+  go one request per id, a few at a time.
 - Every id ends in exactly one of: done, failed, unknown (sent, but no answer said what
   happened), not sent. The outcome fills in as answers come, so an interruption (``stop``
   asked, Ctrl-C, a cancelled worker) still leaves a true account of every id.
@@ -13,13 +14,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from console import errors
 from console.backends.base import Backend
 from console.backends.http import CHECK_HINT
-from console.models import ActionDetail
+from console.models import ActionDetail, ProcessData
 from console.outcomes import BulkOutcome
 from console.services.action_specs import spec
 from console.services.journal import Journal, recording_outcome
@@ -40,6 +41,11 @@ class PlanItem:
     applies: bool
     note: str
     name: str | None = None
+    namespace: str | None = None
+    #: The definition version the execution ran, and (resume on a new definition) the one it
+    #: will resume on.
+    version: int | None = None
+    target_version: int | None = None
 
 
 def plan_for(backend: Backend, action: str, pid: str, status: str | None) -> PlanItem:
@@ -63,7 +69,9 @@ async def plan(backend: Backend, action: str, ids: Sequence[str]) -> list[PlanIt
             continue
         status = fetched.process.status if fetched.process else None
         item = plan_for(backend, action, fetched.id, status)
-        item.name = fetched.process.name if fetched.process else None
+        if fetched.process is not None:
+            item.name, item.namespace = fetched.process.name, fetched.process.namespace
+            item.version = fetched.process.version
         items.append(item)
     return items
 
@@ -80,13 +88,15 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
 
 async def run_action(backend: Backend, action: str, ids: Sequence[str], *,
                      reason: str | None = None, version: int | None = None,
+                     versions: Mapping[str, int] | None = None,
                      on_progress: ProgressHook | None = None, stop: StopCheck | None = None,
                      outcome: BulkOutcome | None = None,
                      journal: Journal | None = None) -> BulkOutcome:
     """Send ``action`` for ``ids`` and return the per-id outcome (also filled in as it goes in
     ``outcome``, for a caller that may be interrupted). ``reason`` is sent only where the
-    action takes one; ``version`` is rerun's definition version; ``journal`` records the run
-    when it ends, interrupted or not."""
+    action takes one; ``version`` is rerun's definition version; ``versions`` each id's
+    version for resume_version (an id without one is failed, never sent); ``journal`` records
+    the run when it ends, interrupted or not."""
     words = spec(action)
     why_not = backend.unsupported(action)
     if why_not:
@@ -97,7 +107,7 @@ async def run_action(backend: Backend, action: str, ids: Sequence[str], *,
             await _chunks(backend, outcome, reason if words.takes_reason else None, on_progress,
                           stop)
         else:
-            await _one_by_one(backend, outcome, version, on_progress, stop)
+            await _one_by_one(backend, outcome, version, versions or {}, on_progress, stop)
     return outcome
 
 
@@ -145,11 +155,25 @@ def _settle(outcome: BulkOutcome, chunk: list[str], settled: dict[str, ActionDet
     outcome.stopped_by = str(exc)
 
 
+async def _send_one(backend: Backend, action: str, pid: str, version: int | None
+                    ) -> tuple[str, ProcessData | None]:
+    """One per-id request: what to say of it, and the process it started (rerun)."""
+    if action == "resume_version":
+        if version is None:  # the plan refused it; never sent without a version
+            raise errors.BadRequest("no definition version to resume on")
+        await backend.resume_with_version(pid, version)
+        return f"resumed on version {version}", None
+    started = await backend.rerun(pid, version)
+    new = None if started.process_id is None else str(started.process_id)
+    return f"new execution {new}", started
+
+
 async def _one_by_one(backend: Backend, outcome: BulkOutcome, version: int | None,
-                      on_progress: ProgressHook | None, stop: StopCheck | None,
-                      concurrency: int = 8) -> None:
-    """rerun: one request per id, ``concurrency`` at a time; an id is "unknown" from the moment
-    it is sent until its answer is read, so an interruption leaves no id unaccounted for."""
+                      versions: Mapping[str, int], on_progress: ProgressHook | None,
+                      stop: StopCheck | None, concurrency: int = 8) -> None:
+    """rerun and resume_version: one request per id, ``concurrency`` at a time; an id is
+    "unknown" from the moment it is sent until its answer is read, so an interruption leaves no
+    id unaccounted for."""
     gate = asyncio.Semaphore(concurrency)
     total, done = len(outcome.ids), 0
 
@@ -162,16 +186,17 @@ async def _one_by_one(backend: Backend, outcome: BulkOutcome, version: int | Non
             outcome.not_sent.remove(pid)
             outcome.unknown.append(pid)
             try:
-                started = await backend.rerun(pid, version)
+                said, started = await _send_one(backend, outcome.action, pid,
+                                                versions.get(pid, version))
             except errors.OutcomeUnknown as exc:
                 outcome.notes[pid] = str(exc)
                 return
             except errors.MeshdeckError as exc:
                 outcome.details[pid] = ActionDetail(id=pid, error=str(exc))
             else:
-                new = None if started.process_id is None else str(started.process_id)
-                outcome.details[pid] = ActionDetail(id=pid, message=f"new execution {new}")
-                outcome.started[pid] = started
+                outcome.details[pid] = ActionDetail(id=pid, message=said)
+                if started is not None:
+                    outcome.started[pid] = started
             outcome.unknown.remove(pid)
         done += 1
         if on_progress is not None:

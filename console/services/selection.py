@@ -79,7 +79,7 @@ async def by_query(backend: Backend, action: str, query: SearchQuery,
             if p.process_id is None or len(items) >= cap:
                 continue
             item = plan_for(backend, action, str(p.process_id), p.status)
-            item.name = p.name
+            item.name, item.namespace, item.version = p.name, p.namespace, p.version
             items.append(item)
     return Selection(action, items, matched=seen, more=seen > cap, limit=cap, by_query=True)
 

@@ -19,7 +19,8 @@ every screen behaves the same:
 - ``data_folder`` (the history's folder; a mock-only one with ``mock``) and ``journal``: every
   action, run and call the app sends is journaled there (``console.services.journal``).
 
-A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen.
+A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen; the header
+shows the active server's host (and the profile), so two terminals on two servers never look alike.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from datetime import UTC, datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -89,8 +91,10 @@ class MeshdeckApp(App):
         self.journal = Journal(self.data_folder, settings.profile, clock=self.now_ms,
                                on_problem=lambda problem: self.notify(
                                    problem, severity="warning", markup=False))
-        if settings.profile:
-            self.sub_title = f"profile {settings.profile}"
+        #: Shown at the right of every screen's title (``format_title``).
+        self.server_label = " · ".join(part for part in (
+            server_host(backend, mock), f"profile {settings.profile}" if settings.profile else "")
+            if part)
 
     # ---- time ------------------------------------------------------------------------------
 
@@ -144,6 +148,11 @@ class MeshdeckApp(App):
                         severity="warning", markup=False)
             return
         self.notify(f"theme {theme.name} (remembered for {where})", timeout=3, markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every header: the screen's title, then the active server's host (and profile)."""
+        content = super().format_title(title, sub_title)
+        return Content.assemble(content, ("  @ ", "dim"), (self.server_label, "bold"))
 
     def set_theme(self, name: str) -> None:
         self.theme = name
@@ -251,6 +260,15 @@ class MeshdeckApp(App):
         text = error_text(exc)
         self.notify(f"{what}: {text}" if what else text, severity="error", timeout=8,
                     markup=False)
+
+
+def server_host(backend: Backend, mock: bool = False) -> str:
+    """The active server as the header shows it: its host (and port), or "embedded mock"."""
+    from urllib.parse import urlparse
+
+    if mock:
+        return "embedded mock"
+    return urlparse(backend.base).netloc or backend.base
 
 
 def error_text(exc: BaseException) -> str:

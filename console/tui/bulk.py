@@ -7,7 +7,10 @@
    takes one; a confirmation that would change nothing has no confirm button. Cancel sends
    nothing. Only the ids the action applies to are sent.
 4. Send in a worker with a progress bar, through the one engine (``run_action``); never retried;
-   journaled in ``app.journal``.
+   journaled in ``app.journal``. Resume on a new definition (``resume_version``): each
+   execution's definition and version are fetched, a picker offers the definitions' versions (or
+   each one's latest), and the confirmation lists per execution "ran v2 → resumes on v3";
+   executions whose definition lacks the version are skipped with that reason.
 5. Show per-id results (``outcome_rows``): "retry" offers failed and not-sent ids (and unknown
    ones of an idempotent action, whose status is checked again first); an unknown rerun is
    offered for a check, never for a resend. Then every screen gets ``ActionsDone``.
@@ -22,6 +25,8 @@ from textual.message import Message
 
 from console.services.action_specs import ACTIONS, SKIPPED, ResultRow, outcome_rows
 from console.services.actions import run_action, unique_ids
+from console.services.resume_version import ACTION as PIN
+from console.services.resume_version import definition_versions, pin_versions, versions_of
 from console.services.selection import Selection, by_ids
 
 if TYPE_CHECKING:
@@ -100,11 +105,16 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
     from console.tui.dialogs.results import ResultsScreen
 
     if selection is None:
+        if action == PIN:  # the definition and version each ran: always fetched
+            statuses = {}
         missing = sum(1 for i in ids if statuses.get(i) is None)
         if missing:
             app.notify(f"checking the status of {missing:,} execution"
                        f"{'s' if missing > 1 else ''}…", timeout=3)
         selection = await by_ids(app.backend, action, ids, statuses)
+        if action == PIN and not await _pick_version(app, selection):
+            app.notify("cancelled: nothing was sent (resume on a new definition)")
+            return
     answer = await app.push_screen_wait(ConfirmAction(selection, not_shown))
     if answer is None:
         app.notify(f"cancelled: nothing was sent ({ACTIONS[action].verb})")
@@ -115,6 +125,7 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
     await app.push_screen(progress)
     try:
         outcome = await run_action(app.backend, action, send, reason=answer.reason or None,
+                                   versions=versions_of(selection) if action == PIN else None,
                                    on_progress=progress.advance_to, journal=app.journal)
     finally:
         progress.dismiss()
@@ -122,6 +133,21 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
     await app.push_screen(ResultsScreen(action, rows, sent_at))
     for screen in list(app.screen_stack):
         screen.post_message(ActionsDone(action, send, outcome.unknown))
+
+
+async def _pick_version(app: MeshdeckApp, selection: Selection) -> bool:
+    """Ask which version to resume on (from the definitions' versions), then pin each id to it.
+    False when the person cancelled."""
+    from console.tui.dialogs.version_picker import VersionPicker
+
+    keys = {(i.namespace, i.name) for i in selection.items if i.applies and i.namespace and i.name}
+    found = await definition_versions(app.backend, keys)  # type: ignore[arg-type]
+    versions = sorted({v for vs in found.values() if isinstance(vs, list) for v in vs})
+    choice = await app.push_screen_wait(VersionPicker(sorted(keys), versions))  # type: ignore[arg-type]
+    if choice is None:
+        return False
+    await pin_versions(app.backend, selection, choice.version)
+    return True
 
 
 def result_rows(selection: Selection, sent: list[ResultRow]) -> list[ResultRow]:

@@ -25,6 +25,7 @@ def isolated_config(tmp_path, monkeypatch):
     """No test reads the developer's config or environment."""
     path = tmp_path / "config.toml"
     monkeypatch.setenv("MESHDECK_CONFIG", str(path))
+    monkeypatch.setenv("MESHDECK_KEYRING", "off")  # never the machine's keyring
     for var in ("UNMESHED_BASE_URL", "UNMESHED_PORT", "UNMESHED_CLIENT_ID", "UNMESHED_AUTH_TOKEN",
                 "MESHDECK_PROFILE", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)

@@ -45,6 +45,17 @@ UNSUPPORTED = {
               "workflow instead",
     "call": "API mappings are an Unmeshed feature; Conductor has none (start a workflow with "
             "meshdeck run instead)",
+    "resume_version": "Conductor cannot resume a workflow on another definition version; "
+                      "restart it on the latest definition instead (Conductor's restart with "
+                      "useLatestDefinitions)",
+    "definition writes": "meshdeck reads Conductor workflow definitions through Unmeshed's "
+                         "shape, which leaves out Conductor's own fields (forkTasks, "
+                         "decisionCases, ...): writing that back would lose them, so meshdeck "
+                         "does not write or delete Conductor definitions (use Conductor's "
+                         "PUT /api/metadata/workflow with the WorkflowDef JSON)",
+    "schedules": "schedules are an Unmeshed feature here; Conductor's scheduler is a "
+                 "separate Orkes API meshdeck does not speak",
+    "files": "Conductor has no file store",
 }
 #: action -> (method, bulk path); resume is split into resume (PAUSED) and retry (the rest).
 BULK = {"terminate": ("POST", "workflow/bulk/terminate"), "pause": ("PUT", "workflow/bulk/pause"),

@@ -99,6 +99,9 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         text.append(f"{plural(len(self.apply))} will be sent:", style="bold")
         if not self.words.idempotent:
             text.append("\nEach one starts a new execution with the same input.", style="dim")
+        if self.action_name == "resume_version":
+            text.append("\nEach resumes on the definition version shown: the version it ran → "
+                        "the one it resumes on.", style="dim")
         return text
 
     @property

@@ -4,6 +4,8 @@
 ``DefinitionScreen``: the step tree, the configuration and default input, and duration
 statistics of its executions in the last 24 h (or 7 d, ``w``), computed by
 ``console.services.stats``. From either, ``e`` shows the definition's executions and ``x`` runs it.
+On ``DefinitionScreen``, ``V`` lists its versions with a diff between two, ``y`` shows it as
+YAML/JSON (``definition_views``), and ``F`` resumes its FAILED executions on its latest version.
 """
 
 from __future__ import annotations
@@ -204,6 +206,13 @@ class DefinitionScreen(MeshdeckScreen):
                 tooltip="The executions screen, filtered to this definition"),
         Binding("x", "run", "Run", tooltip="Start this definition (the Run screen, prefilled)"),
         Binding("w", "window", "Stats window", tooltip="Statistics over 24 h or 7 days"),
+        Binding("V", "versions", "Versions",
+                tooltip="Its versions, and the difference between two of them"),
+        Binding("y", "source", "YAML/JSON",
+                tooltip="The definition as a file would hold it (read-only, copyable)"),
+        Binding("F", "resume_failed", "Resume failed on latest",
+                tooltip="Resume this definition's FAILED executions of the last 7 days on its "
+                        "latest version (asks first)"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch the definition and statistics again"),
     ]
 
@@ -289,6 +298,42 @@ class DefinitionScreen(MeshdeckScreen):
 
     def action_run(self) -> None:
         open_run(self.app, self.definition)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume_failed":
+            return not self.app.read_only and not self.app.backend.unsupported("resume_version")
+        return True
+
+    def action_versions(self) -> None:
+        from console.tui.screens.definition_views import DefinitionVersionsScreen
+
+        d = self.definition
+        if d.namespace and d.name:
+            self.app.push_screen(DefinitionVersionsScreen(d.namespace, d.name))
+
+    def action_source(self) -> None:
+        from console.tui.screens.definition_views import DefinitionSourceScreen
+
+        self.app.push_screen(DefinitionSourceScreen(self.definition))
+
+    @work(exclusive=True, group="resume-failed", exit_on_error=False)
+    async def action_resume_failed(self) -> None:
+        """Select this definition's FAILED executions of the last 7 days, each pinned to the
+        latest version, and hand them to the usual confirm / progress / results flow."""
+        from console.services.resume_version import failed_on_latest
+        from console.tui import bulk
+
+        d = self.definition
+        if bulk.refused(self.app, "resume_version") or not (d.namespace and d.name):
+            return
+        self.notify(f"looking for FAILED executions of {full_name(d)}…", timeout=3)
+        selection = await failed_on_latest(self.app.backend, d.namespace, d.name,
+                                           self.app.now_ms() - 7 * 24 * HOUR_MS)
+        if not selection.items:
+            self.notify(f"no FAILED executions of {full_name(d)} in the last 7 days",
+                        severity="warning")
+            return
+        bulk.start_selection(self.app, selection)
 
     def action_window(self) -> None:
         names = list(STATS_WINDOWS)

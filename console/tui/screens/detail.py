@@ -30,7 +30,7 @@ from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
 
 TABS = ("steps", "timeline", "input", "output", "state")
-ACTIONS = ("terminate", "resume", "review", "rerun")
+ACTIONS = ("terminate", "resume", "review", "rerun", "resume_version")
 
 
 class ExecutionDetailScreen(MeshdeckScreen):
@@ -51,6 +51,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Mark this execution reviewed (asks first)"),
         Binding("R", "act('rerun')", "Rerun",
                 tooltip="Start it again with the same input (asks first)"),
+        Binding("U", "act('resume_version')", "Resume on version", show=False,
+                tooltip="Resume this execution on another version of its definition (asks which)"),
         *tab_keys("steps", "timeline", "input", "output", "state"),
     ]
 

@@ -54,6 +54,9 @@ class ExecutionsScreen(ExecutionsSelection):
         Binding("u", "act('resume')", "Resume", tooltip="Resume the marked executions"),
         Binding("v", "act('review')", "Reviewed", tooltip="Mark the marked executions reviewed"),
         Binding("R", "act('rerun')", "Rerun", tooltip="Start the marked executions again"),
+        Binding("U", "act('resume_version')", "Resume on version", show=False,
+                tooltip="Resume the marked executions on another version of their definition "
+                        "(e.g. the latest, after a fix)"),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of results"),
         Binding("p", "page(-1)", "Prev page", show=False, tooltip="Previous page of results"),
         Binding("L", "load_all", "Load all", show=False,
