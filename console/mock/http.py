@@ -113,6 +113,12 @@ class Routes:
     def delete(self, *paths: str) -> Callable[[Handler], Handler]:
         return self._add("DELETE", paths)
 
+    def merged(self, *others: Routes) -> Routes:
+        """These routes and ``others``' as one set (a dialect whose routes span modules)."""
+        out = Routes()
+        out._routes = [route for group in (self, *others) for route in group._routes]
+        return out
+
     def ordered(self) -> list[Route]:
         return sorted(self._routes, key=lambda r: [part.startswith("{") for part in r.path.split("/")])
 

@@ -94,8 +94,9 @@ class MockStore:
         heap = self._heap
         while heap and heap[0][0] <= now:
             end, pid = heapq.heappop(heap)
-            p = self.processes[pid]
-            if p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end and p["_wait"] is None:
+            p = self.processes.get(pid)  # None: removed (Conductor's remove)
+            if p is not None and p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end \
+                    and p["_wait"] is None:
                 self._finish(p, end)
         return now
 
@@ -296,6 +297,19 @@ class MockStore:
             self._set_status(p, "REVIEWED")
             return "marked reviewed"
         return self._action(ids, apply)
+
+    def remove(self, process_id: int) -> None:
+        """Forget a process entirely (Conductor's remove without archiving): no index keeps it."""
+        p = self.processes.pop(process_id, None)
+        if p is None:
+            raise NotFound(f"process {process_id} not found")
+        self._unpark(p)
+        for index, key in ((self.by_status, p["status"]), (self.by_name, p["name"]),
+                           (self.by_namespace, p["namespace"]),
+                           (self.by_correlation, p["correlationId"]),
+                           (self.by_request, p["requestId"])):
+            if key in index:
+                index[key].discard(process_id)
 
     def _unpark(self, p: dict[str, Any]) -> None:
         if p["_wait"] is not None:
