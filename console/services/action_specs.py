@@ -33,6 +33,9 @@ class ActionSpec:
     key: str
     #: One line for ``--help`` and the palette.
     summary: str
+    #: Sent from the CLI as a flag of another action's command (``"restart --latest"``) rather
+    #: than as a command of its own (None: ``meshdeck NAME``).
+    cli: str | None = None
 
 
 ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
@@ -48,6 +51,13 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
                "Restart finished workflows from the beginning, keeping their ids."),
     ActionSpec("rerun", "rerun", "rerun started", False, False, False, "R",
                "Start executions again from the beginning with the same input."),
+    ActionSpec("restart_latest", "restart on the latest definition",
+               "restarted on the latest definition", False, True, True, "U",
+               "Restart finished workflows from the beginning on their definition's latest "
+               "version, keeping their ids.", cli="restart --latest"),
+    ActionSpec("remove", "remove", "removed", False, True, True, "D",
+               "Delete finished executions for good: they leave searches and cannot be read "
+               "again."),
 )}
 
 #: The results an id can have after an action (``skipped``: the action did not apply to it).

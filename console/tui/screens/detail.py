@@ -19,6 +19,8 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker
 
 from console.models import ProcessData
+from console.services import step_ops
+from console.services.action_specs import ACTIONS
 from console.tui.app import error_text
 from console.tui.commands import PaletteCommand
 from console.tui.screens.base import MeshdeckScreen
@@ -29,7 +31,6 @@ from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
 
 TABS = ("steps", "timeline", "input", "output", "state")
-ACTIONS = ("terminate", "resume", "review", "rerun")
 
 
 class ExecutionDetailScreen(MeshdeckScreen):
@@ -40,6 +41,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch this execution again"),
+        Binding("f", "rerun_from_step", "Rerun from step",
+                tooltip="Run it again from the focused step, its input editable (asks first)"),
+        Binding("s", "skip_step", "Skip step",
+                tooltip="Skip a step that has not started in this running workflow (asks first)"),
         Binding("y", "copy_cli", "Copy CLI", tooltip="Copy the equivalent meshdeck command"),
         Binding("i", "copy_id", "Copy id", show=False, tooltip="Copy the process id"),
         # the same keys as on the executions screen
@@ -50,6 +55,13 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Mark this execution reviewed (asks first)"),
         Binding("R", "act('rerun')", "Rerun",
                 tooltip="Start it again with the same input (asks first)"),
+        Binding("P", "act('pause')", "Pause", tooltip="Pause this workflow (asks first)"),
+        Binding("ctrl+r", "act('restart')", "Restart",
+                tooltip="Restart this workflow from the beginning (asks first)"),
+        Binding("U", "act('restart_latest')", "Restart on latest", show=False,
+                tooltip="Restart it on its definition's latest version (asks first)"),
+        Binding("D", "act('remove')", "Remove", show=False,
+                tooltip="Delete this execution for good (asks first)"),
         Binding("1", "tab('steps')", "Steps tab", show=False),
         Binding("2", "tab('timeline')", "Timeline tab", show=False),
         Binding("3", "tab('input')", "Input tab", show=False),
@@ -94,7 +106,11 @@ class ExecutionDetailScreen(MeshdeckScreen):
         """Fetch the execution again (also called by the app after an action)."""
         self.load()
 
-    def on_actions_done(self, _message: Any) -> None:
+    def on_actions_done(self, message: Any) -> None:
+        if message.action == "remove" and self.process_id in message.ids:
+            self.notify(f"process {self.process_id} was removed", markup=False)
+            self.action_back()  # nothing left to show
+            return
         self.refresh_data()
 
     @work(exclusive=True, group="detail-load", exit_on_error=False)
@@ -114,7 +130,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
         first = self.process is None
         self.process = process
         now = self.app.now()
-        self.query_one("#summary", Static).update(summary(process, now))
+        self.query_one("#summary", Static).update(
+            summary(process, now, self.app.backend.NAMESPACE_LABEL))
         failure = failure_line(process)
         failure_box = self.query_one("#failure", Static)
         failure_box.display = failure is not None
@@ -143,6 +160,18 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
             return True if self.app.backend.applies(str(parameters[0]), status) else None
+        if action in ("skip_step", "rerun_from_step"):
+            backend = self.app.backend
+            has = backend.IMPLEMENTS_SKIP_STEP if action == "skip_step" \
+                else backend.IMPLEMENTS_RERUN_FROM_STEP
+            if self.app.read_only or not has:
+                return False  # hidden: read-only, or this backend lacks it (Unmeshed)
+            if self.process is None:
+                return None
+            step = self.query_one(StepTree).current_step
+            why = step_ops.why_not_skip(backend, self.process) if action == "skip_step" \
+                else step_ops.why_not_rerun_from(backend, self.process, step)
+            return True if why is None else None
         return True
 
     @property
@@ -168,10 +197,27 @@ class ExecutionDetailScreen(MeshdeckScreen):
             return
         self.app.start_action(action, [self.process_id], {self.process_id: self.process.status})
 
+    def action_skip_step(self) -> None:
+        from console.tui import step_flows
+
+        if self.process is not None:
+            step_flows.start_skip(self.app, self.process)
+
+    def action_rerun_from_step(self) -> None:
+        from console.tui import step_flows
+
+        if self.process is not None:
+            step_flows.start_rerun_from(self.app, self.process,
+                                        self.query_one(StepTree).current_step)
+
     def action_open_step(self) -> None:
         step = self.query_one(StepTree).current_step
         if step is not None:
             self._open_step(step)
+
+    @on(Tree.NodeHighlighted, "StepTree")
+    def _step_highlighted(self, _event: Tree.NodeHighlighted) -> None:
+        self.refresh_bindings()  # "rerun from step" follows the step under the cursor
 
     @on(Tree.NodeSelected, "StepTree")
     def _step_selected(self, event: Tree.NodeSelected) -> None:

@@ -104,13 +104,17 @@ def _when(ms: int | None, now: datetime) -> Text:
     return Text.assemble((fmt.relative(ms, now), "bold"), "  ", (fmt.absolute(ms), "dim"))
 
 
-def summary(process: ProcessData, now: datetime) -> RenderableType:
-    """The execution's facts in two columns of label/value pairs, status first."""
+def summary(process: ProcessData, now: datetime, namespace_label: str = "namespace"
+            ) -> RenderableType:
+    """The execution's facts in two columns of label/value pairs, status first. A backend
+    whose namespace is something else (Conductor's owner app) has it as a pair, by its name."""
     status = process.status or "UNKNOWN"
+    own_label = namespace_label != "namespace"
     head = Text()
     head.append(f" {status} ", style=f"reverse {fmt.status_style(process.status) or 'bold'}")
     head.append("  ")
-    head.append(f"{process.namespace or '?'}/", style="dim")
+    if not own_label:
+        head.append(f"{process.namespace or '?'}/", style="dim")
     head.append(f"{process.name or '?'}", style="bold")
     head.append(f"@{process.version}" if process.version is not None else "", style="dim")
     head.append(f"   process {process.process_id}")
@@ -130,6 +134,8 @@ def summary(process: ProcessData, now: datetime) -> RenderableType:
         ("duration", duration), ("created by", process.created_by or "–"),
         ("steps", str(process.step_count)), ("tags", tags),
     ]
+    if own_label:
+        pairs += [(namespace_label, process.namespace or "–"), ("", "")]
     for i in range(0, len(pairs), 2):
         (k1, v1), (k2, v2) = pairs[i], pairs[i + 1]
         grid.add_row(k1, v1, k2, v2)

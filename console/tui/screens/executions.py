@@ -22,7 +22,7 @@ from console.tui.bulk import ActionsDone
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
 from console.tui.screens.executions_state import ExecutionsState, StatusLine, TableFacts
-from console.tui.widgets.facets import STATUSES, StatusFacets
+from console.tui.widgets.facets import StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
 from console.tui.widgets.screen_tabs import ScreenTabs
@@ -51,6 +51,13 @@ class ExecutionsScreen(ExecutionsState):
         Binding("u", "act('resume')", "Resume", tooltip="Resume the marked executions"),
         Binding("v", "act('review')", "Reviewed", tooltip="Mark the marked executions reviewed"),
         Binding("R", "act('rerun')", "Rerun", tooltip="Start the marked executions again"),
+        Binding("P", "act('pause')", "Pause", tooltip="Pause the marked workflows"),
+        Binding("ctrl+r", "act('restart')", "Restart",
+                tooltip="Restart the marked workflows from the beginning"),
+        Binding("U", "act('restart_latest')", "Restart on latest", show=False,
+                tooltip="Restart the marked workflows on their definition's latest version"),
+        Binding("D", "act('remove')", "Remove", show=False,
+                tooltip="Delete the marked executions for good (asks first)"),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of results"),
         Binding("p", "page(-1)", "Prev page", show=False, tooltip="Previous page of results"),
         Binding("L", "load_all", "Load all", show=False,
@@ -70,9 +77,10 @@ class ExecutionsScreen(ExecutionsState):
         Binding("s", "sort", "Sort", show=False, tooltip="Sort by the next column"),
         Binding("S", "sort_reverse", "Reverse sort", show=False,
                 tooltip="Flip the sort direction"),
-        *[Binding(str(i + 1), f"facet('{s}')", f"Toggle {s}", show=False,
-                  tooltip=f"Show {s} executions (with the other chosen statuses)")
-          for i, s in enumerate(STATUSES)],
+        *[Binding(str(i + 1), f"facet_at({i})", f"Toggle status {i + 1}", show=False,
+                  tooltip=f"Show the executions of the status on chip {i + 1} (with the other "
+                          "chosen statuses)")
+          for i in range(9)],
     ]
 
     FAILURE_WORDS = {"search": "search failed", "matching": "search failed"}
@@ -91,8 +99,9 @@ class ExecutionsScreen(ExecutionsState):
         yield Header(icon="◆")
         yield ScreenTabs("executions", self.app.SECTIONS)
         yield FilterBar(self.start_window, self.app.settings.namespace or "", id="filters")
-        yield StatusFacets(id="facets")
-        yield ProcessTable(self.app.now, id="table")
+        yield StatusFacets(self.app.backend.STATUSES, id="facets")
+        yield ProcessTable(self.app.now, namespace_label=self.app.backend.NAMESPACE_LABEL,
+                           id="table")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
         yield Footer()
@@ -110,6 +119,8 @@ class ExecutionsScreen(ExecutionsState):
         self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "facet_at":
+            return int(str(parameters[0])) < len(self.app.backend.STATUSES)
         if action == "act" and self.app.read_only:
             return False
         if action == "act" and parameters:
@@ -140,7 +151,7 @@ class ExecutionsScreen(ExecutionsState):
         if worker.group == "counts":
             # No second notification (the search reports errors): the facet being counted
             # shows "?", those not reached yet stay "…".
-            status = next((s for s in STATUSES if s not in self.counts), None)
+            status = next((s for s in self.app.backend.STATUSES if s not in self.counts), None)
             if status is not None:
                 self.facets.set_count(status, "?")
             return
@@ -204,10 +215,10 @@ class ExecutionsScreen(ExecutionsState):
             return
         self.facets.reset_counts()
         self.counts, self.total = {}, None
-        await count_by_status(self.app.backend, query, STATUSES, cap=FACET_CAP,
+        await count_by_status(self.app.backend, query, self.app.backend.STATUSES, cap=FACET_CAP,
                               on_count=self._counted)
         # Without a status filter, statuses outside the known seven are not in this total.
-        self.total = total_count(self.counts, self.filters.statuses or STATUSES)
+        self.total = total_count(self.counts, self.filters.statuses or self.app.backend.STATUSES)
 
     def _counted(self, status: str, count: Count) -> None:
         self.counts[status] = count
@@ -241,7 +252,7 @@ class ExecutionsScreen(ExecutionsState):
     def _apply_filters(self) -> None:
         """New filters: back to the first page; marks stay (they are ids)."""
         self.filters = self.query_one(FilterBar).read(sorted(self.facets.selected,
-                                                             key=STATUSES.index))
+                                                             key=self.app.backend.STATUSES.index))
         self.page_offset, self.loaded_all, self.all_matching = 0, False, None
         self.refresh_data()
 
@@ -335,8 +346,10 @@ class ExecutionsScreen(ExecutionsState):
     def action_sort_reverse(self) -> None:
         self.table.sort_by(self.table.sort_column or "started", reverse=not self.table.sort_reverse)
 
-    def action_facet(self, status: str) -> None:
-        self.facets.toggle(status)
+    def action_facet_at(self, index: int) -> None:
+        """Toggle the status on chip ``index`` (0-based) of the backend's statuses."""
+        if 0 <= index < len(self.app.backend.STATUSES):
+            self.facets.toggle(self.app.backend.STATUSES[index])
 
     def targets(self) -> tuple[list[str], dict[str, str | None]]:
         """The ids an action applies to: all matching, else the marks, else the current row."""
@@ -375,6 +388,9 @@ class ExecutionsScreen(ExecutionsState):
         commands += [PaletteCommand(f"Time window: {w}", "search this time window",
                                     lambda w=w: self.query_one(FilterBar).set_window(w))
                      for w in WINDOWS]
+        commands += [PaletteCommand(f"Toggle {status}", f"show {status} executions (key {n})",
+                                    lambda i=n - 1: self.action_facet_at(i))
+                     for n, status in enumerate(self.app.backend.STATUSES, start=1)]
         commands += [PaletteCommand(f"Auto-refresh: {f'every {s}s' if s else 'off'}",
                                     "refresh the results on a timer",
                                     lambda s=s: self.set_auto_refresh(s)) for s in AUTO_REFRESH]

@@ -47,7 +47,7 @@ async def test_filter_failed_mark_two_resume_on_conductor(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3")  # the FAILED facet
+        await pilot.press("4")  # the FAILED facet (RUNNING, PAUSED, COMPLETED, FAILED)
         await settle(pilot)
         screen = app.screen
         rows = screen.table.rows
