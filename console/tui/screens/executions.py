@@ -98,7 +98,8 @@ class ExecutionsScreen(ExecutionsState):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield ScreenTabs("executions", self.app.SECTIONS)
-        yield FilterBar(self.start_window, self.app.settings.namespace or "", id="filters")
+        yield FilterBar(self.start_window, self.app.settings.namespace or "",
+                        self.app.backend.UNSUPPORTED_FILTERS, id="filters")
         yield StatusFacets(self.app.backend.STATUSES, id="facets")
         yield ProcessTable(self.app.now, namespace_label=self.app.backend.NAMESPACE_LABEL,
                            id="table")

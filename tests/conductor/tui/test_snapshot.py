@@ -18,8 +18,10 @@ def build_conductor_app(clock):
 
 
 def test_executions_screen_on_conductor(snap_compare, clock):
-    """Conductor workflows: UUID-shaped ids, Conductor statuses (no REVIEWED or CANCELLED),
-    exact status counts, two marked rows, and no "Reviewed" key in the footer."""
+    """Conductor workflows: UUID-shaped ids, the backend's own status facets (PAUSED; no
+    REVIEWED or CANCELLED) with exact counts, an "owner app" column, the namespace filter
+    disabled saying Conductor has none, two marked rows, Pause and Restart keys and no
+    "Reviewed" key in the footer."""
     app = build_conductor_app(clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=executions_marked)
 
