@@ -174,7 +174,7 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
     writer.close()
     counts = {kind: sum(1 for r in rows if r.result == kind)
               for kind in (DONE, FAILED, UNKNOWN, NOT_SENT)}
-    parts = [f"{outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
+    parts = [f"{words.cli or outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
     parts += [f"{counts[k]} {k}" for k in (FAILED, UNKNOWN, NOT_SENT) if counts[k]]
     err(", ".join(parts) + f" (of {len(rows)})")
     left = selection is not None and selection.capped

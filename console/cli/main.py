@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from console.cli import actions, common, config_cmd, definitions, get, mock_cmd, run, search, serve_web
+from console.cli import (actions, common, config_cmd, definitions, get, mock_cmd, operate, run, search,
+                         serve_web)
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
     BackendOpt,
@@ -218,7 +219,7 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, get, actions, run, definitions, serve_web):
+for module in (search, get, actions, operate, run, definitions, serve_web):
     module.register(app)
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
 app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
