@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from console.mock import conductor_dialect as cd
+from console.mock.conductor_dialect import java_text as _java
 from console.mock import conductor_ops as ops
 from console.mock import conductor_search
 from console.mock.conductor_ids import workflow_id
@@ -147,7 +148,7 @@ def _start(store: MockStore, name: str, version: Any, inp: Any, correlation: str
            sync: bool, who: str) -> dict[str, Any]:
     namespace = next((ns for ns, n in store.definitions if n == name), None)
     if namespace is None:
-        raise NotFound(f"No such workflow found by name: {name}, version: {version}")
+        raise NotFound(f"No such workflow found by name: {name}, version: {_java(version)}")
     if inp is not None and not isinstance(inp, dict):
         raise BadRequest("input must be a JSON object")
     return store.start(namespace, name, version, inp or {}, None, correlation, sync=sync,

@@ -59,6 +59,11 @@ def non_null(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def java_text(value: Any) -> str:
+    """A value as Java's ``String.format`` writes it (None is ``null``)."""
+    return "null" if value is None else str(value)
+
+
 def iso(ms: int | None) -> str | None:
     if not ms:
         return None
@@ -121,9 +126,16 @@ def workflow_tasks(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def join_task(fork: dict[str, Any]) -> dict[str, Any]:
     """The JOIN that waits for a FORK_JOIN's branches (the last task of each branch)."""
     ref = f"{fork['ref']}_join"
-    return {"name": ref, "taskReferenceName": ref, "type": "JOIN", "inputParameters": {},
-            "joinOn": [_last_ref(c) for c in fork.get("children") or []], "optional": False,
-            "startDelay": 0, "asyncComplete": False, "permissive": False}
+    return {**_WORKFLOW_TASK, "name": ref, "taskReferenceName": ref, "type": "JOIN",
+            "joinOn": [_last_ref(c) for c in fork.get("children") or []]}
+
+
+#: What every WorkflowTask carries (Java primitives and collections it initialises).
+_WORKFLOW_TASK: dict[str, Any] = {
+    "inputParameters": {}, "decisionCases": {}, "defaultCase": [], "forkTasks": [],
+    "startDelay": 0, "joinOn": [], "optional": False, "defaultExclusiveJoinTask": [],
+    "asyncComplete": False, "loopOver": [], "onStateChange": {}, "permissive": False,
+    "metadata": {}}
 
 
 def _last_ref(branch: dict[str, Any]) -> str:
@@ -134,10 +146,9 @@ def _last_ref(branch: dict[str, Any]) -> str:
 def workflow_task(sdef: dict[str, Any]) -> dict[str, Any]:
     """A WorkflowTask (definition of one task) from a store step definition, children included."""
     kind = TASK_TYPE.get(sdef.get("type") or "", "SIMPLE")
-    wt: dict[str, Any] = {"name": sdef["name"], "taskReferenceName": sdef["ref"], "type": kind,
-                          "description": sdef.get("description"), "inputParameters": {},
-                          "optional": bool(sdef.get("optional")), "startDelay": 0,
-                          "asyncComplete": False, "permissive": False}
+    wt: dict[str, Any] = {**_WORKFLOW_TASK, "name": sdef["name"], "taskReferenceName": sdef["ref"],
+                          "type": kind, "description": sdef.get("description"),
+                          "optional": bool(sdef.get("optional"))}
     kids = sdef.get("children") or []
     if kind == "FORK_JOIN":
         wt["forkTasks"] = [workflow_tasks([k]) for k in kids]
@@ -156,7 +167,7 @@ def workflow_task(sdef: dict[str, Any]) -> dict[str, Any]:
 
 def inline_definition(sdef: dict[str, Any]) -> dict[str, Any]:
     """The WorkflowDef a SUB_WORKFLOW task runs (its children), given inline."""
-    return {"name": sdef["name"], "version": 1, "description": sdef.get("description"),
+    return {"accessPolicy": {}, "name": sdef["name"], "version": 1, "description": sdef.get("description"),
             "tasks": workflow_tasks(sdef.get("children") or []), "inputParameters": [],
             "outputParameters": {}, "schemaVersion": 2, "restartable": True,
             "workflowStatusListenerEnabled": False, "ownerEmail": OWNER_EMAIL,
@@ -197,7 +208,7 @@ def task_definition(sdef: dict[str, Any], defn: dict[str, Any]) -> dict[str, Any
         "ownerApp": defn["namespace"], "createTime": defn["created"], "updateTime": defn["updated"],
         "createdBy": defn["createdBy"], "accessPolicy": {}, "name": sdef["name"],
         "description": f"worker task {sdef['name']}", "retryCount": 3, "timeoutSeconds": 3600,
-        "inputKeys": [], "outputKeys": [], "timeoutPolicy": "TIME_OUT_WF",
+        "inputKeys": [], "outputKeys": [], "runtimeMetadata": [], "timeoutPolicy": "TIME_OUT_WF",
         "retryLogic": "LINEAR_BACKOFF" if linear else "FIXED", "retryDelaySeconds": 60,
         "responseTimeoutSeconds": 600, "inputTemplate": {}, "rateLimitPerFrequency": 0,
         "rateLimitFrequencyInSeconds": 1, "ownerEmail": OWNER_EMAIL, "backoffScaleFactor": 1,

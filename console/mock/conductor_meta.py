@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from console.mock import conductor_dialect as cd
+from console.mock.conductor_dialect import java_text as _java
 from console.mock.conductor_ids import parse_task_id
 from console.mock.conductor_tasks import find_task
 from console.mock.http import Routes, store_of, to_int
@@ -47,7 +48,7 @@ async def get_definition(request: Request) -> Response:
     version = to_int(request.query_params.get("version"), "version", None)
     namespace = next((ns for ns, n in store.definitions if n == name), None)
     if namespace is None or (version is not None and version not in store.definitions[(namespace, name)]):
-        raise NotFound(f"No such workflow found by name: {name}, version: {version}")
+        raise NotFound(f"No such workflow found by name: {name}, version: {_java(version)}")
     return JSONResponse(cd.definition(store, store.definition(namespace, name, version)))
 
 

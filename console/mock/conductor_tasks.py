@@ -85,7 +85,7 @@ def base_task(p: dict[str, Any], wid: str, tid: str, ref: str, task_type: str, s
             "taskId": tid, "callbackAfterSeconds": 0, "outputData": {},
             "rateLimitPerFrequency": 0, "rateLimitFrequencyInSeconds": 0, "workflowPriority": 0,
             "iteration": 0, "subworkflowChanged": False, "loopOverTask": False,
-            "queueWaitTime": 0, "firstStartTime": 0, **fields}
+            "queueWaitTime": 0, "firstStartTime": 0, "runtimeMetadata": {}, **fields}
     if task["startTime"] and task["scheduledTime"]:
         task["queueWaitTime"] = max(task["startTime"] - task["scheduledTime"], 0)
     return cd.non_null(task)
