@@ -3,13 +3,14 @@
 Every id is UUID-shaped text whose first 8 hex digits are the store's process id, so an id
 leads back to its process without a lookup table:
 
-    workflow       0000f4268-0000-4xxx-yxxx-xxxxxxxxxxxx   (second group 0000)
-    task           000f4268-TTTT-4xxx-...   TTTT = gen<<11 | attempt<<7 | (step index + 1)
+    workflow       000f4268-0000-4xxx-yxxx-xxxxxxxxxxxx   (second group 0000)
+    task           000f4268-TTTT-4xxx-...   TTTT = gen<<12 | attempt<<7 | (step index + 1)
     sub-workflow   000f4268-CCCC-4xxx-...   CCCC = 0x8000 | TTTT of the SUB_WORKFLOW task
 
 ``attempt`` counts the tasks Conductor keeps for one reference name (a retry appends one with
 a new id); ``gen`` counts how often the task list was rebuilt from scratch at that step
-(restart, rerun): Conductor gives the rebuilt tasks new ids. The rest of the id is a hash of
+(restart, rerun): Conductor gives the rebuilt tasks new ids (counted modulo 8: only one
+generation's tasks exist at a time). The rest of the id is a hash of
 all of this, so a made-up id is refused (``parse_*`` -> None). Attempt 0 of generation 0 has
 the same id the mock always gave a task.
 """
@@ -39,7 +40,7 @@ class TaskKey:
 
     @property
     def code(self) -> int:
-        return (self.gen % 16) << 11 | self.attempt << 7 | (self.idx + 1)
+        return (self.gen % 8) << 12 | self.attempt << 7 | (self.idx + 1)
 
 
 def _tail(pid: int, salt: int) -> tuple[int, int, int]:
@@ -74,7 +75,7 @@ def _match(text: Any) -> tuple[int, int] | None:
 
 
 def _key(pid: int, code: int) -> TaskKey:
-    return TaskKey(pid, (code & 0x7F) - 1, (code >> 7) & 0x1F, (code >> 11) & 0xF)
+    return TaskKey(pid, (code & 0x7F) - 1, (code >> 7) & 0x1F, (code >> 12) & 0x7)
 
 
 def parse_workflow_id(text: Any) -> int | None:
