@@ -59,6 +59,10 @@ async def send_chunk(client: ConductorClient, action: str, ids: list[str], reaso
     failed task (``bulk/retry``); the resumed ones are settled before the retry is sent."""
     if action not in BULK or action == "retry":
         raise errors.BadRequest(client.unsupported(action) or f"no bulk call for {action!r}")
+    if action == "remove":
+        ids = await _finished_only(client, ids, settled)
+        if not ids:
+            return
     details = await _chunk(client, action, ids, reason)
     if action != "resume":
         settled.update(details)
@@ -71,6 +75,27 @@ async def send_chunk(client: ConductorClient, action: str, ids: list[str], reaso
     for pid, detail in retried.items():
         settled[pid] = detail if detail.ok else ActionDetail(
             id=pid, error=f"resume: {details[pid].error}; retry: {detail.error}")
+
+
+async def _finished_only(client: ConductorClient, ids: list[str],
+                         settled: dict[str, ActionDetail]) -> list[str]:
+    """Conductor deletes a workflow without archiving whatever its status, even a RUNNING one
+    (``ExecutionDAOFacade.removeWorkflow``): meshdeck removes only ended ones, so each id's
+    status is read first and the others are settled as refused, unsent."""
+    ended = []
+    for fetched in await client.get_many(ids):
+        status = fetched.process.status if fetched.process is not None else None
+        if status in _ENDED:
+            ended.append(fetched.id)
+        elif fetched.error is not None and not isinstance(fetched.error, errors.NotFound):
+            settled[fetched.id] = ActionDetail(
+                id=fetched.id, error=f"not removed: its status could not be read ({fetched.error})")
+        else:
+            said = f"it is {status}" if status else "no such workflow"
+            settled[fetched.id] = ActionDetail(
+                id=fetched.id, error=f"not removed: {said} (meshdeck removes only COMPLETED, "
+                                     "FAILED, TIMED_OUT or TERMINATED workflows; terminate it first)")
+    return ended
 
 
 async def _chunk(client: ConductorClient, action: str, chunk: list[str], reason: str | None
