@@ -73,6 +73,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
         super().__init__()
         self.process_id = str(process_id).strip()
         self.process: ProcessData | None = None
+        #: Removed by an action from this screen: it closes when it is shown again.
+        self.removed = False
         self.sub_title = f"process {self.process_id}"
 
     # ---- layout ----------------------------------------------------------------------------
@@ -108,10 +110,14 @@ class ExecutionDetailScreen(MeshdeckScreen):
 
     def on_actions_done(self, message: Any) -> None:
         if message.action == "remove" and self.process_id in message.ids:
-            self.notify(f"process {self.process_id} was removed", markup=False)
-            self.action_back()  # nothing left to show
+            self.removed = True  # nothing left to show: leave when the results close
             return
         self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.removed:
+            self.notify(f"process {self.process_id} was removed", markup=False)
+            self.action_back()
 
     @work(exclusive=True, group="detail-load", exit_on_error=False)
     async def load(self) -> None:
