@@ -80,11 +80,10 @@ async def skip(app: MeshdeckApp, process: ProcessData) -> None:
     choices = [(s.ref or "", f"{s.ref}  ({s.type or '?'}"
                 + (f", {s.name}" if s.name and s.name != s.ref else "") + ")") for s in steps]
     explanation = Text.assemble(
-        f"{process.name} {pid} is RUNNING. The step you choose will not run: it ends ",
-        ("SKIPPED", "bold"), " with the output below, and the execution carries on without it. "
-        "Only steps that have not started are listed.")
+        "The step you choose (of those not started yet) will not run: it ends ",
+        ("SKIPPED", "bold"), " with the output below and the execution goes on without it.")
     answer = await app.push_screen_wait(StepActionDialog(
-        f"Skip a step of {process.name}?", explanation, confirm="Skip step", choices=choices,
+        f"Skip a step of {process.name} {pid}?", explanation, confirm="Skip step", choices=choices,
         json_label="Output of the skipped step (JSON object; {} for none):", json_value={}))
     if answer is None or answer.ref is None:
         app.notify("cancelled: nothing was sent (skip)")

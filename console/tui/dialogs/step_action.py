@@ -16,7 +16,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -53,18 +53,19 @@ class StepActionDialog(ModalScreen[StepChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm step-action"):
             yield Label(self.title_text, id="title")
-            yield Static(self.explanation, id="explanation")
-            if self.choices:
-                yield OptionList(*[Option(text, id=ref) for ref, text in self.choices],
-                                 id="choices")
-            if self.json_label is not None:
-                yield Label(self.json_label, id="json-label")
-                text = json.dumps(self.json_value or {}, indent=2, ensure_ascii=False)
-                yield JsonEditor(text, id="json")
-            with Horizontal(id="buttons"):
+            with Horizontal(id="answer"):  # docked at the bottom: visible even at 80x24
                 yield Label("ctrl+s sends · esc cancels", id="keys")
                 yield Button("Cancel", id="cancel", variant="default", compact=True)
                 yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
+            with VerticalScroll(id="body"):
+                yield Static(self.explanation, id="explanation")
+                if self.choices:
+                    yield OptionList(*[Option(text, id=ref) for ref, text in self.choices],
+                                     id="choices")
+                if self.json_label is not None:
+                    yield Label(self.json_label, id="json-label")
+                    text = json.dumps(self.json_value or {}, indent=2, ensure_ascii=False)
+                    yield JsonEditor(text, id="json")
 
     def on_mount(self) -> None:
         for wanted in ("#choices", "#json", "#cancel"):
