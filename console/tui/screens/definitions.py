@@ -203,6 +203,8 @@ class DefinitionScreen(MeshdeckScreen):
                 tooltip="The executions screen, filtered to this definition"),
         Binding("x", "run", "Run", tooltip="Start this definition (the Run screen, prefilled)"),
         Binding("w", "window", "Stats window", tooltip="Statistics over 24 h or 7 days"),
+        Binding("g", "running", "Running ids", show=False,
+                tooltip="The ids of this definition's unfinished executions (every version)"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch the definition and statistics again"),
     ]
 
@@ -288,6 +290,22 @@ class DefinitionScreen(MeshdeckScreen):
 
     def action_run(self) -> None:
         open_run(self.app, self.definition)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "running":
+            return self.app.backend.IMPLEMENTS_RUNNING_IDS  # hidden where there is no such call
+        return True
+
+    def action_running(self) -> None:
+        from console.tui.dialogs.process_list import ProcessRow, show_processes
+
+        name = self.definition.name or ""
+
+        async def load() -> list[ProcessRow]:
+            return [ProcessRow(pid) for pid in await self.app.backend.running_ids(name)]
+
+        show_processes(self.app, f"unfinished executions of {name}", "RUNNING or PAUSED, every "
+                       "version", load, f"no execution of {name} is running")
 
     def action_window(self) -> None:
         names = list(STATS_WINDOWS)

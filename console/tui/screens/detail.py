@@ -62,6 +62,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Restart it on its definition's latest version (asks first)"),
         Binding("D", "act('remove')", "Remove", show=False,
                 tooltip="Delete this execution for good (asks first)"),
+        Binding("c", "correlated", "Correlated", show=False,
+                tooltip="The executions of this definition with the same correlation id"),
         Binding("1", "tab('steps')", "Steps tab", show=False),
         Binding("2", "tab('timeline')", "Timeline tab", show=False),
         Binding("3", "tab('input')", "Input tab", show=False),
@@ -166,6 +168,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
             return True if self.app.backend.applies(str(parameters[0]), status) else None
+        if action == "correlated":
+            if not self.app.backend.IMPLEMENTS_CORRELATED:
+                return False  # hidden: this backend has no such call (Unmeshed: search instead)
+            return True if self.process is not None and self.process.correlation_id else None
         if action in ("skip_step", "rerun_from_step"):
             backend = self.app.backend
             has = backend.IMPLEMENTS_SKIP_STEP if action == "skip_step" \
@@ -215,6 +221,22 @@ class ExecutionDetailScreen(MeshdeckScreen):
         if self.process is not None:
             step_flows.start_rerun_from(self.app, self.process,
                                         self.query_one(StepTree).current_step)
+
+    def action_correlated(self) -> None:
+        from console.tui.dialogs.process_list import ProcessRow, show_processes
+
+        p = self.process
+        if p is None or not p.correlation_id or not self.app.backend.IMPLEMENTS_CORRELATED:
+            return
+
+        async def load() -> list[ProcessRow]:
+            found = await self.app.backend.correlated(p.name or "", p.correlation_id or "",
+                                                      include_finished=True)
+            return [ProcessRow(str(x.process_id), x.status, x.created) for x in found]
+
+        show_processes(self.app, f"{p.name} with correlation id {p.correlation_id}",
+                       "running and finished, newest first", load,
+                       f"no execution of {p.name} has correlation id {p.correlation_id}")
 
     def action_open_step(self) -> None:
         step = self.query_one(StepTree).current_step

@@ -223,3 +223,50 @@ async def test_both_screens_offer_every_action_of_the_backend(clock, screen_name
             assert screen.check_action("act", (action,)) is not False, action
         for action in set(ACTIONS) - set(app.backend.ACTIONS):
             assert screen.check_action("act", (action,)) is False, action
+
+
+async def test_correlated_executions_from_the_detail(clock):
+    from console.tui.dialogs.process_list import ProcessListScreen
+
+    app = build_conductor_app(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, "COMPLETED")
+        mine = app.screen.process_id
+        await pilot.press("c")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ProcessListScreen) and mine in [r.id for r in listing.rows]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ExecutionDetailScreen"
+        assert app.screen.process_id == listing.rows[0].id
+
+
+async def test_running_ids_from_a_definition(clock):
+    from console.tui.dialogs.process_list import ProcessListScreen
+    from console.tui.screens.definitions import DefinitionScreen
+
+    app = build_conductor_app(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        running = next(p for p in store(app).processes.values() if cd.workflow_status(p) == "RUNNING")
+        definition = await app.backend.get_definition("", running["name"])
+        app.push_screen(DefinitionScreen(definition))
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, ProcessListScreen)
+        assert ids.workflow_id(running["processId"]) in [r.id for r in app.screen.rows]
+
+
+async def test_unmeshed_hides_the_conductor_only_keys(make_app, wait_idle):
+    app = make_app(executions=200)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot)
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        detail = app.screen
+        for action in ("skip_step", "rerun_from_step", "correlated"):
+            assert detail.check_action(action, ()) is False, action
+        for action in ("pause", "restart", "restart_latest", "remove"):
+            assert detail.check_action("act", (action,)) is False, action
