@@ -17,10 +17,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from console.tui.dialogs.ask import AskDialog
 from console.tui.widgets.json_editor import JsonEditor
 
 
@@ -32,14 +32,11 @@ class StepChoice:
     value: dict[str, Any] | None
 
 
-class StepActionDialog(ModalScreen[StepChoice | None]):
+class StepActionDialog(AskDialog[StepChoice | None]):
     """Ask before an action on one step; optionally pick the step and edit a JSON object."""
 
-    CSS_PATH = "dialogs.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without sending anything"),
-        Binding("ctrl+s", "confirm", "Send", priority=True, tooltip="Confirm and send"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "confirm", "Send", priority=True, tooltip="Confirm and send")]
+    FOCUS_FIRST = ("#choices", "#json", "#cancel")
 
     def __init__(self, title: str, explanation: Text | str, *, confirm: str,
                  choices: list[tuple[str, str]] | None = None, json_label: str | None = None,
@@ -67,20 +64,6 @@ class StepActionDialog(ModalScreen[StepChoice | None]):
                     text = json.dumps(self.json_value or {}, indent=2, ensure_ascii=False)
                     yield JsonEditor(text, id="json")
 
-    def on_mount(self) -> None:
-        for wanted in ("#choices", "#json", "#cancel"):
-            found = self.query(wanted)
-            if found:
-                found.first().focus()
-                return
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
     def action_confirm(self) -> None:
         ref = None
         if self.choices:
@@ -98,6 +81,3 @@ class StepActionDialog(ModalScreen[StepChoice | None]):
                             severity="warning", timeout=5)
                 return
         self.dismiss(StepChoice(ref, value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -22,6 +22,7 @@ from console.models import ProcessData
 from console.services import step_ops
 from console.services.action_specs import ACTIONS
 from console.tui.app import error_text
+from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.screens.base import MeshdeckScreen
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
@@ -55,13 +56,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Mark this execution reviewed (asks first)"),
         Binding("R", "act('rerun')", "Rerun",
                 tooltip="Start it again with the same input (asks first)"),
-        Binding("P", "act('pause')", "Pause", tooltip="Pause this workflow (asks first)"),
-        Binding("ctrl+r", "act('restart')", "Restart",
-                tooltip="Restart this workflow from the beginning (asks first)"),
-        Binding("U", "act('restart_latest')", "Restart on latest", show=False,
-                tooltip="Restart it on its definition's latest version (asks first)"),
-        Binding("D", "act('remove')", "Remove", show=False,
-                tooltip="Delete this execution for good (asks first)"),
+        *action_bindings("pause", "restart", "restart_latest", "remove",
+                         shown=("pause", "restart")),
         Binding("c", "correlated", "Correlated", show=False,
                 tooltip="The executions of this definition with the same correlation id"),
         Binding("1", "tab('steps')", "Steps tab", show=False),

@@ -18,7 +18,7 @@ from console.errors import MeshdeckError
 from console.models import ProcessData, ProcessSummary
 from console.services.search import (Count, collect_statuses, count_by_status, fetch_page,
                                      iter_pages, total_count)
-from console.tui.bulk import ActionsDone
+from console.tui.bulk import ActionsDone, action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
 from console.tui.screens.executions_state import ExecutionsState, StatusLine, TableFacts
@@ -51,13 +51,8 @@ class ExecutionsScreen(ExecutionsState):
         Binding("u", "act('resume')", "Resume", tooltip="Resume the marked executions"),
         Binding("v", "act('review')", "Reviewed", tooltip="Mark the marked executions reviewed"),
         Binding("R", "act('rerun')", "Rerun", tooltip="Start the marked executions again"),
-        Binding("P", "act('pause')", "Pause", tooltip="Pause the marked workflows"),
-        Binding("ctrl+r", "act('restart')", "Restart",
-                tooltip="Restart the marked workflows from the beginning"),
-        Binding("U", "act('restart_latest')", "Restart on latest", show=False,
-                tooltip="Restart the marked workflows on their definition's latest version"),
-        Binding("D", "act('remove')", "Remove", show=False,
-                tooltip="Delete the marked executions for good (asks first)"),
+        *action_bindings("pause", "restart", "restart_latest", "remove",
+                         shown=("pause", "restart")),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of results"),
         Binding("p", "page(-1)", "Prev page", show=False, tooltip="Previous page of results"),
         Binding("L", "load_all", "Load all", show=False,

@@ -28,39 +28,45 @@ def store(app):
     return app.backend.http._http._transport.app.state.store
 
 
+async def keys(pilot, *pressed: str) -> None:
+    """Press ``pressed`` and let the console settle (an action's dialog may then wait)."""
+    await pilot.press(*pressed)
+    await settle(pilot)
+
+
 async def open_first(pilot, facet: str) -> None:
     """Executions, the facet of ``facet`` (by its key), enter on the first row."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press(str(app.backend.STATUSES.index(facet) + 1))
-    await settle(pilot)
+    await keys(pilot, str(app.backend.STATUSES.index(facet) + 1))
     assert {p.status for p in app.screen.table.rows} == {facet}
-    await pilot.press("enter")
-    await settle(pilot)
+    await keys(pilot, "enter")
     assert type(app.screen).__name__ == "ExecutionDetailScreen"
+
+
+async def failed_one(pilot):
+    """The detail of the first FAILED workflow, its failed step (focused) and how many tries."""
+    await open_first(pilot, "FAILED")
+    detail = pilot.app.screen
+    failed = detail.process.failed_step()
+    assert failed is not None and detail.query_one("StepTree").current_step.id == failed.id
+    return detail, failed, len(failed.execution_list or [1])
 
 
 async def test_find_a_failed_workflow_rerun_it_from_its_failed_step_and_see_the_new_attempt(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SMALL) as pilot:
-        await open_first(pilot, "FAILED")
-        detail = app.screen
-        failed = detail.process.failed_step()
-        assert failed is not None and detail.query_one("StepTree").current_step.id == failed.id
-        tries = len(failed.execution_list or [1])
-        await pilot.press("f")
-        await settle(pilot)
+        detail, failed, tries = await failed_one(pilot)
+        await keys(pilot, "f")
         dialog = app.screen
         assert isinstance(dialog, StepActionDialog) and failed.ref in dialog.title_text
         await pilot.press("f7", *'{"retry": "by hand"}')  # select all, type over it
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await keys(pilot, "ctrl+s")
         assert app.screen is detail and detail.process.status == "RUNNING"
         again = next(s for s in detail.process.step_records if s.ref == failed.ref)
         assert again.status in ("RUNNING", "SCHEDULED") and again.input == {"retry": "by hand"}
         assert again.id == failed.id and len(again.execution_list or [1]) == tries
-        await pilot.press("enter")  # the step screen: its attempts, the last one running now
-        await settle(pilot)
+        await keys(pilot, "enter")  # the step screen: its attempts, the last one running now
         assert type(app.screen).__name__ == "StepScreen"
         step = app.screen.step
         assert step.ref == failed.ref and step.attempts == tries and step.status in ("RUNNING",
@@ -70,19 +76,14 @@ async def test_find_a_failed_workflow_rerun_it_from_its_failed_step_and_see_the_
 async def test_resume_of_a_failed_one_appends_a_new_attempt(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first(pilot, "FAILED")
-        detail = app.screen
-        failed = detail.process.failed_step()
-        tries = len(failed.execution_list or [1])
-        await pilot.press("u")
-        await settle(pilot)
+        detail, failed, tries = await failed_one(pilot)
+        await keys(pilot, "u")
         assert isinstance(app.screen, ConfirmAction)
         assert [i.note for i in app.screen.apply] == ["would retry from the failed task"]
         await pilot.click("#confirm")
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        await keys(pilot, "escape")
         again = next(s for s in detail.process.step_records if s.ref == failed.ref)
         assert again.id != failed.id and len(again.execution_list) == tries + 1
 
@@ -92,21 +93,17 @@ async def test_skip_a_step_of_a_running_workflow(clock):
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         run = await app.backend.run_async(ProcessRequest(name="create_order", input={}))
-        await pilot.press("r")  # the new one is on top of the list now
-        await settle(pilot)
+        await keys(pilot, "r")  # the new one is on top of the list now
         assert str(app.screen.table.rows[0].process_id) == str(run.process_id)
-        await pilot.press("home", "enter")
-        await settle(pilot)
+        await keys(pilot, "home", "enter")
         detail = app.screen
         started = {s.ref for s in detail.process.step_records}
-        await pilot.press("s")
-        await settle(pilot)
+        await keys(pilot, "s")
         dialog = app.screen
         assert isinstance(dialog, StepActionDialog)
         offered = [ref for ref, _ in dialog.choices]
         assert offered and not set(offered) & started
-        await pilot.press("down", "ctrl+s")
-        await settle(pilot)
+        await keys(pilot, "down", "ctrl+s")
         chosen = offered[1] if len(offered) > 1 else offered[0]
         skipped = next(s for s in detail.process.step_records if s.ref == chosen)
         assert skipped.status == "SKIPPED"
@@ -127,11 +124,9 @@ async def test_pause_then_restart_with_the_same_confirmation_and_results(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("1")  # RUNNING
-        await settle(pilot)
+        await keys(pilot, "1")  # RUNNING
         target = str(app.screen.table.current.process_id)
-        await pilot.press("P")
-        await settle(pilot)
+        await keys(pilot, "P")
         assert isinstance(app.screen, ConfirmAction) and app.screen.action_name == "pause"
         await pilot.click("#confirm")
         await settle(pilot)
@@ -141,14 +136,11 @@ async def test_pause_then_restart_with_the_same_confirmation_and_results(clock):
         await pilot.press("escape")
         app.open_process(target)
         await settle(pilot)
-        await pilot.press("t")  # terminate it, then restart it
-        await settle(pilot)
+        await keys(pilot, "t")  # terminate it, then restart it
         await pilot.click("#confirm")
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await keys(pilot, "escape")
+        await keys(pilot, "ctrl+r")
         assert isinstance(app.screen, ConfirmAction) and app.screen.action_name == "restart"
         await pilot.click("#confirm")
         await settle(pilot)
@@ -160,14 +152,12 @@ async def test_remove_from_the_detail_closes_it(clock):
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot, "COMPLETED")
         target = app.screen.process_id
-        await pilot.press("D")
-        await settle(pilot)
+        await keys(pilot, "D")
         assert isinstance(app.screen, ConfirmAction) and app.screen.action_name == "remove"
         await pilot.click("#confirm")
         await settle(pilot)
         assert [(r.id, r.result) for r in app.screen.rows] == [(target, "done")]
-        await pilot.press("escape")
-        await settle(pilot)
+        await keys(pilot, "escape")
         assert type(app.screen).__name__ == "ExecutionsScreen"
         assert ids.parse_workflow_id(target) not in store(app).processes
 
@@ -201,8 +191,7 @@ async def test_facets_are_the_backends_statuses_and_the_owner_app_is_named(clock
         assert all(facets.counts[s] not in ("?", "…") for s in facets.statuses)
         row = app.screen.table.rows[0]
         assert app.screen.table.columns[3].label == "owner app"
-        await pilot.press("enter")
-        await settle(pilot)
+        await keys(pilot, "enter")
         assert app.screen.process.namespace == row.namespace and row.namespace
         console = Console(width=140, record=True)
         console.print(app.screen.query_one("#summary").content)
@@ -230,16 +219,18 @@ async def test_correlated_executions_from_the_detail(clock):
 
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first(pilot, "COMPLETED")
-        mine = app.screen.process_id
-        await pilot.press("c")
         await settle(pilot)
-        listing = app.screen
-        assert isinstance(listing, ProcessListScreen) and mine in [r.id for r in listing.rows]
-        await pilot.press("enter")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "ExecutionDetailScreen"
-        assert app.screen.process_id == listing.rows[0].id
+        same = [await app.backend.run_async(ProcessRequest(name="send_sms", input={},
+                                                           correlation_id="tui-corr"))
+                for _ in range(2)]
+        await app.backend.send_chunk("terminate", [str(same[0].process_id)], None, {})
+        app.open_process(str(same[1].process_id))
+        await keys(pilot, "c")  # running and finished ones, newest first
+        assert isinstance(app.screen, ProcessListScreen)
+        assert [(r.id, r.status) for r in app.screen.rows] == [
+            (str(same[1].process_id), "RUNNING"), (str(same[0].process_id), "TERMINATED")]
+        await keys(pilot, "down", "enter")
+        assert app.screen.process_id == str(same[0].process_id)
 
 
 async def test_running_ids_from_a_definition(clock):
@@ -253,19 +244,16 @@ async def test_running_ids_from_a_definition(clock):
         definition = await app.backend.get_definition("", running["name"])
         app.push_screen(DefinitionScreen(definition))
         await settle(pilot)
-        await pilot.press("g")
-        await settle(pilot)
+        await keys(pilot, "g")
         assert isinstance(app.screen, ProcessListScreen)
         assert ids.workflow_id(running["processId"]) in [r.id for r in app.screen.rows]
 
 
-async def test_unmeshed_hides_the_conductor_only_keys(make_app, wait_idle):
-    app = make_app(executions=200)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
-        await pilot.press("enter")
-        await wait_idle(pilot)
-        detail = app.screen
+async def test_unmeshed_hides_the_conductor_only_keys(make_app):
+    async with make_app(executions=200).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "enter")
+        detail = pilot.app.screen
         for action in ("skip_step", "rerun_from_step", "correlated"):
             assert detail.check_action(action, ()) is False, action
         for action in ("pause", "restart", "restart_latest", "remove"):
