@@ -63,8 +63,10 @@ def skip(
         "--step-input", metavar="JSON", help=f"Input recorded on the skipped step ({JsonOpt}).")] = None,
     yes: YesOpt = False,
 ) -> None:
-    """Skip a step of a RUNNING execution before it starts: it ends SKIPPED and the execution
-    carries on without running it (Conductor only).
+    """Skip a step of a RUNNING execution before it starts (Conductor only).
+
+    The step ends SKIPPED (with --step-output as its output) and the execution carries on
+    without running it.
 
     Examples:  meshdeck --backend conductor skip 8f3c... send_receipt --yes
                meshdeck --backend conductor skip 8f3c... fraud_check --step-output '{"score": 0}'
@@ -94,8 +96,10 @@ def rerun_from(
                                              "default: the one it had.")] = None,
     yes: YesOpt = False,
 ) -> None:
-    """Run a finished execution again from one of its steps: the steps before it keep their
-    results; it and every step after it run again, in the same execution (Conductor only).
+    """Run a finished execution again from one of its steps (Conductor only).
+
+    The steps before it keep their results; it (with --step-input as its new input) and every
+    step after it run again, in the same execution.
 
     Examples:  meshdeck --backend conductor rerun-from 8f3c... charge_card --yes
                meshdeck --backend conductor rerun-from 8f3c... charge_card --step-input @in.json
@@ -138,7 +142,7 @@ def correlated(
                                                      "RUNNING ones, as Conductor lists them).")] = False,
     output: ListFormat = None,
 ) -> None:
-    """The executions of a definition that share a correlation id, newest first (Conductor only).
+    """The executions of a definition with one correlation id, newest first (Conductor only).
 
     Examples:  meshdeck --backend conductor correlated checkout order-1234 --all
     """
