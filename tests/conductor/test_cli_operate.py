@@ -133,3 +133,15 @@ def test_remove_by_query_keeps_to_finished_ones(cli, mock):
 def test_unmeshed_refuses_with_the_reason(cli, args, why, monkeypatch):
     run = cli(*args, "--mock")
     assert run.exit_code == 2 and why in run.stderr and len(run.err_lines) == 1
+
+
+def test_resume_says_per_status_what_it_will_do_before_asking(cli, mock, monkeypatch):
+    from console.cli import common
+
+    paused = pick(mock, "RUNNING")
+    assert cli("pause", wid(paused), "--yes", *C).exit_code == 0
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    run = cli("resume", "--status", "PAUSED,FAILED", "--since", "30d", *C, input="n\n")
+    assert run.exit_code == 2 and "not confirmed" in run.stderr
+    assert "  1 would resume (it is PAUSED)" in run.stderr
+    assert " would retry from the failed task" in run.stderr
