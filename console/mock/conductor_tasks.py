@@ -154,7 +154,8 @@ class _Builder:
                              retryCount=attempt, retriedTaskId=prev, retried=True, executed=True,
                              scheduledTime=a.get("scheduled") or 0, startTime=a.get("start") or 0,
                              endTime=a.get("updated") or 0, updateTime=a.get("updated") or 0,
-                             pollCount=1 if kind == "SIMPLE" else 0, workerId=a.get("executor"),
+                             pollCount=1 if kind == "SIMPLE" else 0,
+                             workerId=a.get("executor") if kind == "SIMPLE" else None,
                              reasonForIncompletion=cd._error_of(a.get("output")), **common)
             if kind == "SUB_WORKFLOW":
                 task["subWorkflowId"] = cd.sub_workflow_id(self.pid, idx, attempt, g)
