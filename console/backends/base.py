@@ -74,6 +74,14 @@ class Backend(ABC):
     #: The file store (``list_files``, ``upload_file``, ``create_folder``, ``download_file``,
     #: ``delete_file``) works.
     IMPLEMENTS_FILES: ClassVar[bool] = False
+    #: ``skip_step()`` works: a step that has not started in a running execution is skipped.
+    IMPLEMENTS_SKIP_STEP: ClassVar[bool] = False
+    #: ``rerun_from_step()`` works: a finished execution runs again from one of its steps.
+    IMPLEMENTS_RERUN_FROM_STEP: ClassVar[bool] = False
+    #: ``correlated()`` works: the executions of a definition that share a correlation id.
+    IMPLEMENTS_CORRELATED: ClassVar[bool] = False
+    #: ``running_ids()`` works: the ids of a definition's unfinished executions.
+    IMPLEMENTS_RUNNING_IDS: ClassVar[bool] = False
     #: What a person calls a namespace on this server (shown as a column and a filter label).
     NAMESPACE_LABEL: ClassVar[str] = "namespace"
 
@@ -235,6 +243,38 @@ class Backend(ABC):
         """A STREAM call: each JSON line as it arrives (steps, then the process)."""
         raise Unsupported(self.UNSUPPORTED.get("call") or f"the {self.KIND} backend has no "
                           "API mappings")
+
+    # ---- operator features (optional) ---------------------------------------------------------
+
+    def _lacks(self, feature: str, what: str) -> Unsupported:
+        return Unsupported(self.UNSUPPORTED.get(feature) or f"the {self.KIND} backend cannot {what}")
+
+    async def skip_step(self, process_id: ProcessId, ref: str, *,
+                        step_input: dict[str, Any] | None = None,
+                        step_output: dict[str, Any] | None = None) -> None:
+        """Skip the step ``ref`` of a running execution before it starts (see
+        ``IMPLEMENTS_SKIP_STEP``): it ends SKIPPED with ``step_output`` and the execution goes
+        on. ``BadRequest`` when the server refuses (not running, already started, no such
+        ref). Never resent."""
+        raise self._lacks("skip", "skip a step")
+
+    async def rerun_from_step(self, process_id: ProcessId, step_id: str,
+                              step_input: dict[str, Any] | None = None) -> ProcessData:
+        """Run a finished execution again from its step ``step_id`` (with ``step_input`` as that
+        step's input when given); the steps before it keep their results. The answer is the
+        execution as it runs again. Never resent: a lost answer is ``OutcomeUnknown``."""
+        raise self._lacks("rerun_from", "rerun from a step")
+
+    async def correlated(self, name: str, correlation_id: str, include_finished: bool = False
+                         ) -> list[ProcessData]:
+        """The executions of definition ``name`` with ``correlation_id``, newest first: only the
+        running ones unless ``include_finished`` (see ``IMPLEMENTS_CORRELATED``)."""
+        raise self._lacks("correlated", "list the executions of a correlation id")
+
+    async def running_ids(self, name: str, version: int | None = None) -> list[ProcessId]:
+        """The ids of definition ``name``'s unfinished executions (of ``version``; None: every
+        version). See ``IMPLEMENTS_RUNNING_IDS``."""
+        raise self._lacks("running", "list the running ids of a definition")
 
     # ---- definitions -------------------------------------------------------------------------
 

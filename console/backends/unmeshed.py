@@ -64,6 +64,18 @@ class UnmeshedClient(Backend):
         "pause": "Unmeshed has no pause: terminate stops an execution, resume carries on a "
                  "stopped one",
         "restart": "Unmeshed has no restart: rerun starts the execution again as a new process",
+        "restart_latest": "Unmeshed has no restart: rerun --version N starts the execution "
+                          "again, as a new process, on definition version N",
+        "remove": "Unmeshed publishes no API to delete an execution (its web console may; "
+                  "meshdeck does not guess at one)",
+        "skip": "Unmeshed publishes no API to skip a step (its web console may; meshdeck does "
+                "not guess at one): resume retries the failed steps instead",
+        "rerun_from": "Unmeshed publishes no API to rerun from a step: resume retries the failed "
+                      "steps, rerun starts again from the beginning",
+        "correlated": "Unmeshed has no call for the executions of a correlation id: use meshdeck "
+                      "search --correlation-id ID --name NAME",
+        "running": "Unmeshed has no call for a definition's running ids: use meshdeck search "
+                   "--status RUNNING --name NAME -o ids",
     }
     CREDENTIALS = ("client_id", "token")
     TRIGGERS = tuple(ProcessTriggerType)

@@ -5,6 +5,7 @@ the per-id results with the exit code."""
 from __future__ import annotations
 
 import signal
+from collections import Counter
 from typing import Any
 
 import typer
@@ -80,6 +81,10 @@ def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> N
         raise CliProblem(f"not a terminal, so meshdeck cannot ask before it acts: pass --yes to "
                          f"{words.verb} {count} execution(s)")
     extra = " (a new process each)" if not words.idempotent else ""
+    notes = Counter(item.note for item in selection.items if item.applies and item.note)
+    if set(notes) - {f"would {words.verb}"}:  # the backend does something more particular
+        for note, n in notes.most_common():
+            err(f"  {n:,} {note}")
     if selection.skipped and selection.action != "resume_version":
         err(f"{len(selection.skipped):,} of the selected cannot be {words.past} and will not be sent")
     if not selection.huge:
@@ -202,7 +207,7 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
     writer.close()
     counts = {kind: sum(1 for r in rows if r.result == kind)
               for kind in (DONE, FAILED, UNKNOWN, NOT_SENT)}
-    parts = [f"{outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
+    parts = [f"{words.cli or outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
     parts += [f"{counts[k]} {k}" for k in (FAILED, UNKNOWN, NOT_SENT) if counts[k]]
     err(", ".join(parts) + f" (of {len(rows)})")
     left = selection is not None and selection.capped

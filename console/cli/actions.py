@@ -1,5 +1,6 @@
-"""The action commands (terminate, resume, review, pause, restart, rerun), one per entry of the
-table of actions (``console.services.action_specs``).
+"""The action commands (terminate, resume, review, pause, restart, remove, rerun), one per entry
+of the table of actions (``console.services.action_specs``); an entry with ``cli`` set is a flag
+of another command (``restart --latest``).
 
 Flow: refuse what the backend lacks and what a read-only profile forbids; select (ids from
 arguments or stdin, or a query, counted first and never silently capped); ``--dry-run`` shows
@@ -153,16 +154,12 @@ def _pin(state: Any, selection: Any, version: int | None) -> Any:
 
 
 def _command(words: ActionSpec):
-    """The Typer function of one action, with the options that action takes."""
+    """The Typer function of one action, with the options that action takes (and a flag for
+    each action sent as a flag of this one, e.g. ``restart --latest``)."""
     action = words.name
+    variant = next((s for s in ACTIONS.values() if s.cli and s.cli.split()[0] == action), None)
 
-    if words.bulk and words.takes_reason:
-        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
-                    reason: ReasonOpt = None, yes: YesOpt = False, dry_run: DryRunOpt = False,
-                    output: ResultFormat = None, max: MaxOpt = None) -> None:
-            act(action, ids, filters, reason=reason, yes=yes, dry_run=dry_run, output=output,
-                limit=max)
-    elif action == "resume":
+    if action == "resume":  # its variant, resume_version, has two options of its own
         def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
                     definition_version: DefinitionVersionOpt = None,
                     latest_definition: LatestDefinitionOpt = False,
@@ -173,6 +170,23 @@ def _command(words: ActionSpec):
             pin = definition_version is not None or latest_definition
             act("resume_version" if pin else action, ids, filters, yes=yes, dry_run=dry_run,
                 output=output, limit=max, version=definition_version, pin=pin)
+    elif variant is not None and words.bulk and not words.takes_reason:
+        flag = variant.cli.split()[1]  # type: ignore[union-attr]
+        FlagOpt = Annotated[bool, typer.Option(flag, help=variant.summary)]
+
+        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
+                    variant_flag: FlagOpt = False, yes: YesOpt = False,
+                    dry_run: DryRunOpt = False, output: ResultFormat = None,
+                    max: MaxOpt = None) -> None:
+            act(variant.name if variant_flag else action, ids, filters, yes=yes,  # type: ignore[union-attr]
+                dry_run=dry_run, output=output, limit=max)
+        command.__annotations__["variant_flag"] = FlagOpt  # a local: not found by name later
+    elif words.bulk and words.takes_reason:
+        def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
+                    reason: ReasonOpt = None, yes: YesOpt = False, dry_run: DryRunOpt = False,
+                    output: ResultFormat = None, max: MaxOpt = None) -> None:
+            act(action, ids, filters, reason=reason, yes=yes, dry_run=dry_run, output=output,
+                limit=max)
     elif words.bulk:
         def command(ids: IdsArg = None, filters: Filters = None,  # type: ignore[assignment]
                     yes: YesOpt = False, dry_run: DryRunOpt = False, output: ResultFormat = None,
@@ -205,7 +219,15 @@ HELP = {
     "pause": "Pause RUNNING workflows (Conductor only: no new tasks are scheduled until resume)."
              "\n\nExamples:  meshdeck --backend conductor pause --name checkout --status RUNNING --yes",
     "restart": "Restart finished workflows from the beginning, keeping their ids (Conductor only)."
-               "\n\nExamples:  meshdeck --backend conductor restart 8f3c... --yes",
+               " With --latest they run on their definition's latest version.\n\n"
+               "Examples:  meshdeck --backend conductor restart 8f3c... --yes\n"
+               "           meshdeck --backend conductor restart --latest --name checkout "
+               "--status FAILED --since 1h",
+    "remove": "Delete finished executions for good (Conductor only: COMPLETED, FAILED, TIMED_OUT "
+              "or TERMINATED; they leave searches too and cannot be read again).\n\n"
+              "Examples:  meshdeck --backend conductor remove 8f3c... --yes\n"
+              "           meshdeck --backend conductor remove --status COMPLETED --name test "
+              "--since 7d --dry-run",
     "rerun": "Start an execution again from the beginning, with the same input (a new process "
              "each on Unmeshed).\n\n"
              "Examples:  meshdeck rerun 1000042 --yes\n"
@@ -216,9 +238,8 @@ HELP = {
 def register(app: typer.Typer) -> None:
     panel = "Act (asks first; --yes in scripts)"
     for words in ACTIONS.values():
-        if words.name in OPTION_ACTIONS:
-            continue
-        app.command(words.name, rich_help_panel=panel)(with_globals(_command(words)))
+        if words.cli is None:  # else a flag of another command (restart --latest)
+            app.command(words.name, rich_help_panel=panel)(with_globals(_command(words)))
 
 
 __all__ = ["act", "register", "refuse_if_unsupported", "ExitCode"]

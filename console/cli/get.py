@@ -66,9 +66,14 @@ def show_process(p: Any, with_steps: bool = True) -> None:
     from console.cli.output import key_values, print_table, status_text
     from console.format import absolute, duration, relative
 
+    from console.cli.common import backend_class
+
     started = f"{absolute(p.created)} ({relative(p.created)})" if p.created else None
+    label = backend_class(get_state()).NAMESPACE_LABEL  # Conductor: "owner app"
+    name = f"{p.namespace}/{p.name}" if label == "namespace" and p.namespace else p.name
     key_values([
-        ("process", p.process_id), ("name", f"{p.namespace}/{p.name}  v{p.version}"),
+        ("process", p.process_id), ("name", f"{name}  v{p.version}"),
+        (label, p.namespace) if label != "namespace" else ("", None),
         ("status", status_text(p.status)), ("trigger", p.trigger_type), ("type", p.process_type),
         ("started", started), ("updated", absolute(p.updated)), ("duration", duration(p.duration_ms)),
         ("correlation id", p.correlation_id), ("request id", p.request_id),

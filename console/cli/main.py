@@ -26,6 +26,7 @@ from console.cli import (
     journal_cmd,
     login,
     mock_cmd,
+    operate,
     run,
     schedules,
     search,
@@ -210,8 +211,8 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, failures, get, diff, journal_cmd, actions, run, definitions, schedules,
-               files, serve_web, login):
+for module in (search, failures, get, diff, journal_cmd, actions, operate, run, definitions,
+               schedules, files, serve_web, login):
     module.register(app)
 app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")

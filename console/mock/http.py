@@ -117,6 +117,12 @@ class Routes:
         """Add ``other``'s routes (a module that declares its own, e.g. ``console.mock.dev_routes``)."""
         self._routes.extend(other._routes)
 
+    def merged(self, *others: Routes) -> Routes:
+        """These routes and ``others``' as one set (a dialect whose routes span modules)."""
+        out = Routes()
+        out._routes = [route for group in (self, *others) for route in group._routes]
+        return out
+
     def ordered(self) -> list[Route]:
         return sorted(self._routes, key=lambda r: [part.startswith("{") for part in r.path.split("/")])
 

@@ -103,8 +103,8 @@ class MockStore:
         heap = self._heap
         while heap and heap[0][0] <= now:
             end, pid = heapq.heappop(heap)
-            p = self.processes[pid]
-            if p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end:
+            p = self.processes.get(pid)  # None: removed (Conductor's remove)
+            if p is not None and p["status"] == "RUNNING" and p["_run"] and p["_run"][1] == end:
                 self._finish(p, end)
         self.engine.tick(now)
         return now
@@ -314,3 +314,19 @@ class MockStore:
             self._set_status(p, "REVIEWED")
             return "marked reviewed"
         return self._action(ids, apply)
+
+    def remove(self, process_id: int) -> None:
+        """Forget a process entirely (Conductor's remove without archiving): no index keeps it,
+        and a live run's waiting steps are withdrawn from the workers' queues first."""
+        p = self.processes.get(process_id)
+        if p is None:
+            raise NotFound(f"process {process_id} not found")
+        if p.get("_live") and p["status"] == "RUNNING":
+            self.engine.terminate(p, "removed", self.clock())
+        del self.processes[process_id]
+        for index, key in ((self.by_status, p["status"]), (self.by_name, p["name"]),
+                           (self.by_namespace, p["namespace"]),
+                           (self.by_correlation, p["correlationId"]),
+                           (self.by_request, p["requestId"])):
+            if key in index:
+                index[key].discard(process_id)

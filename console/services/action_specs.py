@@ -33,6 +33,9 @@ class ActionSpec:
     key: str
     #: One line for ``--help`` and the palette.
     summary: str
+    #: Sent from the CLI as a flag of another action's command (``"restart --latest"``) rather
+    #: than as a command of its own (None: ``meshdeck NAME``).
+    cli: str | None = None
 
 
 ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
@@ -53,12 +56,19 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
     ActionSpec("resume_version", "resume", "resumed on the new version",
                False, True, False, "U",
                "Resume stopped executions on another version of their definition (e.g. the "
-               "latest, after a fix)."),
+               "latest, after a fix).", cli="resume --definition-version"),
+    ActionSpec("restart_latest", "restart on the latest definition",
+               "restarted on the latest definition", False, True, True, "U",
+               "Restart finished workflows from the beginning on their definition's latest "
+               "version, keeping their ids.", cli="restart --latest"),
+    ActionSpec("remove", "remove", "removed", False, True, True, "D",
+               "Delete finished executions for good: they leave searches and cannot be read "
+               "again."),
 )}
 
-#: Actions sent as an option of another command (``resume --definition-version``), not as a
+#: Actions sent as a flag of another command (``resume --definition-version``), not as a
 #: command of their own.
-OPTION_ACTIONS = frozenset({"resume_version"})
+OPTION_ACTIONS = frozenset(name for name, s in ACTIONS.items() if s.cli is not None)
 
 #: The results an id can have after an action (``skipped``: the action did not apply to it).
 DONE, FAILED, UNKNOWN, NOT_SENT, SKIPPED = "done", "failed", "unknown", "not sent", "skipped"

@@ -95,7 +95,10 @@ def duration_stats(processes: Iterable[ProcessData], now_ms: int, window_ms: int
 async def recent_executions(backend: Backend, namespace: str | None, name: str, now_ms: int,
                             window_ms: int = 24 * HOUR_MS, cap: int = STATS_CAP
                             ) -> tuple[list[ProcessData], bool]:
-    """Executions of one definition created in the window (at most ``cap``; True if capped)."""
+    """Executions of one definition created in the window (at most ``cap``; True if capped).
+    A backend that cannot search by namespace (Conductor's owner app) is asked by name only."""
+    if "namespace" in backend.UNSUPPORTED_FILTERS:
+        namespace = None
     query = SearchQuery(start_time_epoch=now_ms - window_ms, end_time_epoch=now_ms,
                         namespace=namespace or None, names=[name], limit=1000)
     found: list[ProcessData] = []

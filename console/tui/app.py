@@ -167,6 +167,8 @@ class MeshdeckApp(App):
         """The executions screen, filtered to one definition's executions."""
         from console.tui.screens.executions import ExecutionsScreen
 
+        if "namespace" in self.backend.UNSUPPORTED_FILTERS:
+            namespace = None  # shown (Conductor's owner app) but not searchable
         await self.switch_mode("executions")
         # The section's own screen (an execution opened from it may be on top).
         base = self.screen_stack[0]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.message import Message
 
 from console.services.action_specs import ACTIONS, SKIPPED, ResultRow, outcome_rows
@@ -31,6 +32,17 @@ from console.services.selection import Selection, by_ids
 
 if TYPE_CHECKING:
     from console.tui.app import MeshdeckApp
+
+
+#: Footer labels where an action's verb is too long for it.
+SHORT = {"restart_latest": "Restart on latest"}
+
+
+def action_bindings(*names: str, shown: tuple[str, ...] = ()) -> list[Binding]:
+    """Key bindings ``act('NAME')`` for actions of the table, each with its key, a footer label
+    and its summary as the tooltip; in the footer only when in ``shown``."""
+    return [Binding(ACTIONS[n].key, f"act('{n}')", SHORT.get(n, ACTIONS[n].verb.capitalize()),
+                    show=n in shown, tooltip=f"{ACTIONS[n].summary} (asks first)") for n in names]
 
 
 class ActionsDone(Message):

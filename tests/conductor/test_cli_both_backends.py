@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from console.mock import conductor_dialect as cd
+from console.mock import conductor_ids as ids
 
 
 def wire_ids(mock, status: str, n: int) -> list[str]:
@@ -16,7 +17,7 @@ def wire_ids(mock, status: str, n: int) -> list[str]:
         p = store.processes[pid]
         if mock.dialect == "conductor":
             if cd.workflow_status(p) == status:
-                out.append(cd.workflow_id(pid))
+                out.append(ids.workflow_id(pid))
         elif p["status"] == status:
             out.append(str(pid))
         if len(out) == n:
@@ -27,7 +28,7 @@ def wire_ids(mock, status: str, n: int) -> list[str]:
 def status_in(mock, wid: str) -> str:
     store = mock.store
     if mock.dialect == "conductor":
-        return cd.workflow_status(store.processes[cd.parse_workflow_id(wid)])
+        return cd.workflow_status(store.processes[ids.parse_workflow_id(wid)])
     return store.processes[int(wid)]["status"]
 
 

@@ -100,13 +100,13 @@ async def test_orkes_token_exchange_renewal_and_the_secret_never_shown():
     client = ConductorClient("http://mock/api", None, "key-1", "s3cret-value", transport=Spy())
     assert "s3cret" not in repr(client)
     assert await client.list_definitions()
-    assert [r.url.path for r in seen] == ["/api/token", "/api/metadata/workflow"]
+    assert [r.url.path for r in seen] == ["/api/token", "/api/metadata/workflow/latest-versions"]
     assert json.loads(seen[0].content) == {"keyId": "key-1", "keySecret": "s3cret-value"}
     assert seen[1].headers["X-Authorization"].startswith("mock-jwt.")
     client.http.headers["X-Authorization"] = "expired"
     assert await client.list_definitions()  # 401 -> one new token -> sent again
-    assert [r.url.path for r in seen[2:]] == ["/api/metadata/workflow", "/api/token",
-                                              "/api/metadata/workflow"]
+    assert [r.url.path for r in seen[2:]] == ["/api/metadata/workflow/latest-versions", "/api/token",
+                                              "/api/metadata/workflow/latest-versions"]
     bad = ConductorClient("http://mock/api", None, "key-1", "wrong", transport=asgi)
     with pytest.raises(errors.Unauthorized) as info:
         await bad.list_definitions()

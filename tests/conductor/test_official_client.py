@@ -96,3 +96,86 @@ def test_metadata(sdk):
     assert "charge_card" in names
     definition = metadata.get_workflow_def("charge_card")
     assert definition.name == "charge_card" and definition.tasks
+
+
+def _search_v2(clients, query: str, size: int = 5):
+    """conductor-python 2.0.0 has no search-v2 method; its ApiClient calls the path and reads
+    the answer into its own SearchResultWorkflow model, as a newer client would."""
+    api = clients.get_workflow_client().workflowResourceApi.api_client
+    return api.call_api("/workflow/search-v2", "GET", query_params=[("query", query), ("size", size),
+                                                                     ("sort", "startTime:DESC")],
+                        header_params={"Accept": "application/json"},
+                        response_type="SearchResultWorkflow", auth_settings=[],
+                        _return_http_data_only=True)
+
+
+def test_search_v2_status_and_task_logs(sdk):
+    workflows, _, clients = sdk
+    found = _search_v2(clients, "status IN (FAILED)", 3)
+    assert found.total_hits >= 3 and len(found.results) == 3
+    first = found.results[0]
+    assert first.status == "FAILED" and first.workflow_id and first.tasks == []
+    assert first.workflow_definition.name == first.workflow_name
+    status = workflows.get_workflow_status(first.workflow_id, include_output=True,
+                                           include_variables=True)
+    assert status.status == "FAILED" and status.workflow_id == first.workflow_id
+    assert status.output == first.output
+    done = _search_v2(clients, "status IN (COMPLETED) AND workflowType IN (charge_card)", 1)
+    wf = workflows.get_workflow(done.results[0].workflow_id, include_tasks=True)
+    simple = next(t for t in wf.tasks if t.workflow_task.type == "SIMPLE")
+    assert simple.task_type == simple.task_def_name
+    logs = clients.get_task_client().get_task_logs(simple.task_id)
+    assert logs and logs[0].task_id == simple.task_id
+
+
+def test_remove_for_good(sdk):
+    from conductor.client.http.rest import ApiException
+
+    workflows, _, _ = sdk
+    wid = workflows.start_workflow_by_name("send_sms", {})
+    workflows.terminate_workflow(wid, reason="to remove")
+    workflows.delete_workflow(wid, archive_workflow=False)
+    with pytest.raises(ApiException) as info:
+        workflows.get_workflow(wid)
+    assert info.value.status == 404
+
+
+def test_skip_a_task_of_a_running_workflow(sdk):
+    from conductor.client.http.models.skip_task_request import SkipTaskRequest
+
+    workflows, _, _ = sdk
+    wid = workflows.start_workflow_by_name("create_order", {"orderId": "o-1"})
+    wf = workflows.get_workflow(wid, include_tasks=True)
+    started = {t.reference_task_name for t in wf.tasks}
+    assert "send_confirmation" not in started
+    workflows.skip_task_from_workflow(wid, "send_confirmation", SkipTaskRequest())
+    skipped = [t for t in workflows.get_workflow(wid).tasks
+               if t.reference_task_name == "send_confirmation"]
+    assert [t.status for t in skipped] == ["SKIPPED"]
+
+
+def test_correlated_workflows(sdk):
+    workflows, _, clients = sdk
+    a = workflows.start_workflow_by_name("send_sms", {}, correlationId="sdk-corr")
+    b = workflows.start_workflow_by_name("send_sms", {}, correlationId="sdk-corr")
+    workflows.terminate_workflow(b)
+    found = workflows.get_by_correlation_ids("send_sms", ["sdk-corr"], include_completed=True)
+    assert {w.workflow_id for w in found["sdk-corr"]} == {a, b}
+    api = workflows.workflowResourceApi
+    running = api.get_workflows2("send_sms", "sdk-corr")
+    assert {w.workflow_id for w in running} <= {a}
+    assert b not in api.get_running_workflow("send_sms", version=1)
+
+
+def test_rerun_from_a_task_with_a_new_input(sdk):
+    workflows, _, clients = sdk
+    failed = _search_v2(clients, "status IN (FAILED) AND workflowType IN (charge_card)", 1).results[0]
+    wf = workflows.get_workflow(failed.workflow_id, include_tasks=True)
+    last = wf.tasks[-1]
+    request = RerunWorkflowRequest(re_run_from_workflow_id=wf.workflow_id,
+                                   re_run_from_task_id=last.task_id, task_input={"amount": 10})
+    assert workflows.rerun_workflow(wf.workflow_id, request) == wf.workflow_id
+    again = workflows.get_workflow(wf.workflow_id, include_tasks=True)
+    rerun = next(t for t in again.tasks if t.task_id == last.task_id)
+    assert again.status == "RUNNING" and rerun.input_data == {"amount": 10}
+    assert rerun.status in ("SCHEDULED", "IN_PROGRESS", "COMPLETED")

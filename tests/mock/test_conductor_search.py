@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from console.mock import conductor_dialect as cd
+from console.mock import conductor_ids as ids
 from console.mock.clock import FakeClock
 from console.mock.conductor_app import create_conductor_app
 
@@ -39,7 +40,7 @@ def reference(store, query: dict[str, str]) -> tuple[int, list[str]]:
                 return False
             elif field == "correlationId" and p["correlationId"] not in values:
                 return False
-            elif field == "workflowId" and cd.workflow_id(p["processId"]) not in values:
+            elif field == "workflowId" and ids.workflow_id(p["processId"]) not in values:
                 return False
             elif field == "version" and str(p["version"]) not in values:
                 return False
@@ -47,14 +48,14 @@ def reference(store, query: dict[str, str]) -> tuple[int, list[str]]:
 
     hits = [p for p in sorted(store.processes.values(), key=lambda p: -p["processId"]) if ok(p)]
     start, size = int(query.get("start", 0)), int(query.get("size", 100))
-    return len(hits), [cd.workflow_id(p["processId"]) for p in hits[start:start + size]]
+    return len(hits), [ids.workflow_id(p["processId"]) for p in hits[start:start + size]]
 
 
 def queries(store) -> list[dict[str, str]]:
     procs = sorted(store.processes.values(), key=lambda p: p["processId"])
     mid = procs[len(procs) // 2]
     some = procs[-3]
-    ids = ",".join(cd.workflow_id(p["processId"]) for p in procs[100:106])
+    wids = ",".join(ids.workflow_id(p["processId"]) for p in procs[100:106])
     return [
         {},
         {"start": "40", "size": "25"},
@@ -66,8 +67,8 @@ def queries(store) -> list[dict[str, str]]:
         {"query": f"startTime >= {mid['created']} AND startTime < {procs[-40]['created']}"},
         {"query": f"startTime <= {mid['created']} AND status IN (COMPLETED)", "start": "10"},
         {"query": f"correlationId IN ({some['correlationId']})"},
-        {"query": f"workflowId IN ({ids})"},
-        {"query": f"workflowId IN ({ids}) AND status IN (COMPLETED)"},
+        {"query": f"workflowId IN ({wids})"},
+        {"query": f"workflowId IN ({wids}) AND status IN (COMPLETED)"},
         {"query": f"version IN (1) AND workflowType IN ({some['name']})"},
         {"freeText": "timeout", "size": "1000"},
         {"freeText": some["correlationId"]},
@@ -86,9 +87,9 @@ async def test_search_agrees_with_the_obvious_way(app):
             r = await client.get("/api/workflow/search", params=query)
             assert r.status_code == 200, (query, r.text)
             body = r.json()
-            total, ids = reference(store, query)
+            total, expected = reference(store, query)
             assert body["totalHits"] == total, query
-            assert [row["workflowId"] for row in body["results"]] == ids, query
+            assert [row["workflowId"] for row in body["results"]] == expected, query
 
 
 async def test_search_rows_are_summaries_newest_first(app):

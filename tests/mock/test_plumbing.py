@@ -52,25 +52,27 @@ async def test_unmeshed_error_body(unmeshed, method, path, status, message):
      "cannot read query clause 'colour=red' (fields: workflowType, status, correlationId, "
      "workflowId, version, startTime)"),
     ("GET", "/api/nothing/here", 404, "Not Found: GET /api/nothing/here"),
-    ("POST", "/api/workflow/x/pause", 405, "use PUT, not POST: POST /api/workflow/x/pause"),
+    ("POST", "/api/workflow/x/pause", 405, "Method Not Allowed: POST /api/workflow/x/pause"),
+    ("PUT", "/api/workflow/x/status", 405, "Method Not Allowed: PUT /api/workflow/x/status"),
 ])
 async def test_conductor_error_body(conductor, method, path, status, message):
     async with _client(conductor) as client:
         r = await client.request(method, path, content=b"{nope" if method == "POST" else None)
     assert r.status_code == status
-    assert r.json() == {"status": status, "message": message, "instance": path.split("?")[0],
-                        "retryable": False}
+    assert r.json() == {"status": status, "message": message,
+                        "instance": "meshdeck-mock-conductor", "retryable": False}
 
 
 async def test_conductor_conflict_is_409_in_its_own_body(conductor):
     store = conductor.state.store
-    from console.mock import conductor_dialect as cd
+    from console.mock import conductor_ids as ids
 
     done = next(p for p in store.processes.values() if p["status"] == "COMPLETED")
-    wid = cd.workflow_id(done["processId"])
+    wid = ids.workflow_id(done["processId"])
     async with _client(conductor) as client:
         r = await client.put(f"/api/workflow/{wid}/pause")
-    assert r.status_code == 409 and r.json()["message"].startswith("Workflow is COMPLETED")
+    assert r.status_code == 409
+    assert r.json()["message"] == f"Workflow {done['name']}.{done['version']}/{wid} has ended, status cannot be updated."
     assert r.json()["retryable"] is False
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from console.mock.clock import FROZEN_NOW_MS, FakeClock
 
 SIZE = (140, 40)
+#: Worker groups of the action flows, which wait for the user in a dialog.
+FLOWS = ("bulk", "step-action")
 
 
 async def settle(pilot, rounds: int = 3) -> None:
@@ -18,13 +20,13 @@ async def settle(pilot, rounds: int = 3) -> None:
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        others = [w for w in app.workers if w.group != "bulk" and not w.is_finished]
+        others = [w for w in app.workers if w.group not in FLOWS and not w.is_finished]
         if others:  # (an empty list would mean "all workers")
             await app.workers.wait_for_complete(others)
-        # The bulk flow waits for the user in its confirm modal: wait for it to get there
+        # An action flow waits for the user in its confirm modal: wait for it to get there
         # (or finish), never for the user.
         for _ in range(250):
-            flows = [w for w in app.workers if w.group == "bulk" and not w.is_finished]
+            flows = [w for w in app.workers if w.group in FLOWS and not w.is_finished]
             if not flows or (app.screen.is_modal
                              and type(app.screen).__name__ != "ProgressScreen"):
                 break

@@ -199,12 +199,12 @@ async def test_help_lists_every_key_and_palette_reaches_actions(make_app, wait_i
         screen = app.screen
         names = {c.name for c in screen_commands(screen)}
         assert {"Resume", "Terminate", "Load all", "Sort by duration", "Quit",
-                "Time window: 7d"} <= names
+                "Time window: 7d", "Toggle FAILED"} <= names
         await pilot.press("question_mark")
         await wait_idle(pilot)
         assert isinstance(app.screen, HelpScreen)
         described = {row[2] for row in app.screen.rows}
-        assert {"Mark", "Resume", "Next page", "Help", "Quit", "Toggle FAILED"} <= described
+        assert {"Mark", "Resume", "Next page", "Help", "Quit", "Toggle status 3"} <= described
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await wait_idle(pilot)

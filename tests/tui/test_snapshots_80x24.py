@@ -15,7 +15,7 @@ SMALL = (80, 24)
 #: Every FAILED execution of the window marked (facet 3, ctrl+a), then "mark reviewed".
 review_every_failed = pressing(("3", "ctrl+a"), ("v",))
 #: Two FAILED workflows resumed, and the results.
-conductor_resume_results = pressing(("3",), ("space", "space", "u"), "#confirm")
+conductor_resume_results = pressing(("4",), ("space", "space", "u"), "#confirm")  # 4: FAILED on Conductor (RUNNING, PAUSED, COMPLETED, FAILED, ...)
 
 
 def test_executions_at_80x24(snap_compare, clock):

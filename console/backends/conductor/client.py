@@ -1,8 +1,9 @@
 """``ConductorClient``: the Backend protocol spoken to Conductor OSS or Orkes Conductor.
 
-The wire contract is the official ``conductor-python`` 2.0.0 client's (``WorkflowResourceApi``,
-``WorkflowBulkResourceApi``, ``MetadataResourceApi``); the mapping is written down in
-docs/backends.md. It holds one ``HttpTransport`` (retrying GETs, never resending a POST or PUT,
+The wire contract is Conductor OSS's REST API as its controllers map it (``WorkflowResource``,
+``WorkflowBulkResource``, ``MetadataResource``, ``TaskResource``) and the official
+``conductor-python`` 2.0.0 client calls it; the mapping is written down in docs/backends.md. The
+calls that act on workflows are in ``console.backends.conductor.operate``. It holds one ``HttpTransport`` (retrying GETs, never resending a POST or PUT,
 typed errors, the request hook), as every backend does; only the paths and shapes are its own.
 
 Auth: Conductor OSS needs none. Orkes exchanges a key id and secret at ``POST /token`` for a
@@ -23,7 +24,7 @@ from pydantic import SecretStr
 
 from console import errors
 from console.backends.base import Backend, ProcessId
-from console.backends.conductor import shapes
+from console.backends.conductor import operate, shapes
 from console.backends.http import HttpTransport, RequestHook, build_base
 from console.backends.responses import parse_json
 from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest
@@ -31,14 +32,6 @@ from console.models import SearchQuery, StepData
 
 #: Conductor's workflow statuses, in facet order.
 STATUSES = ("RUNNING", "PAUSED", "COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED")
-#: Which Conductor workflow statuses each action applies to (None: any).
-APPLIES_TO: dict[str, frozenset[str] | None] = {
-    "terminate": frozenset({"RUNNING", "PAUSED"}),
-    "resume": frozenset({"PAUSED", "FAILED", "TIMED_OUT", "TERMINATED"}),
-    "pause": frozenset({"RUNNING"}),
-    "restart": frozenset({"COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"}),
-    "rerun": None,
-}
 #: Why Conductor cannot do an action meshdeck offers on Unmeshed.
 UNSUPPORTED = {
     "review": "Conductor has no 'reviewed' state: terminate, retry (resume) or restart a failed "
@@ -57,12 +50,6 @@ UNSUPPORTED = {
                  "separate Orkes API meshdeck does not speak",
     "files": "Conductor has no file store",
 }
-#: action -> (method, bulk path); resume is split into resume (PAUSED) and retry (the rest).
-BULK = {"terminate": ("POST", "workflow/bulk/terminate"), "pause": ("PUT", "workflow/bulk/pause"),
-        "resume": ("PUT", "workflow/bulk/resume"), "retry": ("POST", "workflow/bulk/retry"),
-        "restart": ("POST", "workflow/bulk/restart")}
-DONE = {"terminate": "terminated", "pause": "paused", "resume": "resumed",
-        "retry": "retried from the failed task", "restart": "restarted"}
 SUB_WORKFLOW_DEPTH = 3
 
 
@@ -77,11 +64,16 @@ class ConductorClient(Backend):
 
     KIND = "conductor"
     STATUSES = STATUSES
-    ACTIONS = APPLIES_TO
+    ACTIONS = operate.APPLIES_TO
     UNSUPPORTED = UNSUPPORTED
     UNSUPPORTED_FILTERS = shapes.UNSUPPORTED_FILTERS
     CREDENTIALS = ("key_id", "key_secret")
     IMPLEMENTS_COUNT = True
+    IMPLEMENTS_SKIP_STEP = True
+    IMPLEMENTS_RERUN_FROM_STEP = True
+    IMPLEMENTS_CORRELATED = True
+    IMPLEMENTS_RUNNING_IDS = True
+    #: Conductor has no namespaces; a workflow (and a definition) has the app that owns it.
     NAMESPACE_LABEL = "owner app"
 
     def __init__(self, base_url: str = "http://localhost", port: int | None = 8080,
@@ -196,14 +188,32 @@ class ConductorClient(Backend):
         return [s for group in nested for s in group]
 
     async def get_step(self, step_id: str) -> StepData:
+        """The task, with the earlier attempts of its reference name (Conductor keeps each
+        attempt as a task of its own) read from its workflow as its ``executionList``."""
         data = await self._json("GET", f"tasks/{_id(step_id)}")
-        return shapes.steps([data])[0]
+        if not isinstance(data, dict):
+            raise errors.BadResponse(f"{self.base}/tasks/{step_id} did not send a task")
+        tries = [data]
+        wid, ref = data.get("workflowInstanceId"), data.get("referenceTaskName")
+        if wid and ref:
+            try:
+                wf = await self._json("GET", f"workflow/{_id(wid)}", params={"includeTasks": "true"})
+            except errors.MeshdeckError:
+                wf = None  # the task alone is still worth showing
+            tasks = wf.get("tasks") if isinstance(wf, dict) else None
+            earlier = [t for t in tasks or [] if isinstance(t, dict)
+                       and t.get("referenceTaskName") == ref and t.get("taskId") != data.get("taskId")
+                       and (t.get("retryCount") or 0) <= (data.get("retryCount") or 0)]
+            tries = earlier + [data]
+        return shapes.steps(tries)[0]
 
     async def search(self, query: SearchQuery) -> list[ProcessData]:
-        data = await self._json("GET", "workflow/search", params=shapes.search_params(query))
+        """``search-v2``: whole workflows (without tasks), so a row carries what the detail
+        shows (its owner app), not a summary's subset."""
+        data = await self._json("GET", "workflow/search-v2", params=shapes.search_params(query))
         rows = data.get("results") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise errors.BadResponse(f"{self.base}/workflow/search sent no results list")
+            raise errors.BadResponse(f"{self.base}/workflow/search-v2 sent no results list")
         return [shapes.process(r) for r in rows if isinstance(r, dict)]
 
     async def count(self, query: SearchQuery) -> int | None:
@@ -246,52 +256,48 @@ class ConductorClient(Backend):
                                        json_body={"reRunFromWorkflowId": wid})
         return await self.get_process(response.text.strip().strip('"') or wid)
 
-    # ---- bulk actions ----------------------------------------------------------------------
+    # ---- actions ---------------------------------------------------------------------------
 
     async def send_chunk(self, action: str, ids: list[ProcessId], reason: str | None,
                          settled: dict[ProcessId, ActionDetail]) -> None:
-        """One bulk call per chunk. ``resume`` means carry on: a PAUSED workflow is resumed
-        (``bulk/resume``) and the ids that call refuses (not paused) are then retried from their
-        failed task (``bulk/retry``); the resumed ones are settled before the retry is sent."""
-        if action not in BULK or action == "retry":
-            raise errors.BadRequest(self.unsupported(action) or f"no bulk call for {action!r}")
-        details = await self._chunk(action, ids, reason)
-        if action != "resume":
-            settled.update(details)
-            return
-        refused = [i for i in ids if i in details and not details[i].ok]
-        settled.update({i: d for i, d in details.items() if i not in refused})
-        if not refused:
-            return
-        retried = await self._chunk("retry", refused, None)
-        for pid, detail in retried.items():
-            settled[pid] = detail if detail.ok else ActionDetail(
-                id=pid, error=f"resume: {details[pid].error}; retry: {detail.error}")
+        await operate.send_chunk(self, action, ids, reason, settled)
 
-    async def _chunk(self, action: str, chunk: list[str], reason: str | None
-                     ) -> dict[str, ActionDetail]:
-        """One bulk call: a detail per id the answer mentions (an id it leaves out is left out
-        here too: its outcome is unknown)."""
-        method, path = BULK[action]
-        params = {"reason": reason} if reason and action == "terminate" else None
-        data = await self._json(method, path, params=params, json_body=chunk)
-        if not isinstance(data, dict):
-            raise errors.BadResponse(f"{self.base}/{path} did not send a bulk response", status=200)
-        ok = {str(i) for i in data.get("bulkSuccessfulResults") or []}
-        failed = {str(k): str(v) for k, v in (data.get("bulkErrorResults") or {}).items()}
-        out = {}
-        for pid in chunk:
-            if pid in failed:
-                out[pid] = ActionDetail(id=pid, message=failed[pid], error=failed[pid] or "failed")
-            elif pid in ok:
-                out[pid] = ActionDetail(id=pid, message=DONE[action])
-        return out
+    async def skip_step(self, process_id: ProcessId, ref: str, *,
+                        step_input: dict[str, Any] | None = None,
+                        step_output: dict[str, Any] | None = None) -> None:
+        await operate.skip_step(self, _id(process_id), _id(ref), step_input, step_output)
+
+    async def rerun_from_step(self, process_id: ProcessId, step_id: str,
+                              step_input: dict[str, Any] | None = None) -> ProcessData:
+        return await operate.rerun_from_step(self, _id(process_id), _id(step_id), step_input)
+
+    async def correlated(self, name: str, correlation_id: str, include_finished: bool = False
+                         ) -> list[ProcessData]:
+        return await operate.correlated(self, _id(name), _id(correlation_id), include_finished)
+
+    async def running_ids(self, name: str, version: int | None = None) -> list[ProcessId]:
+        return await operate.running_ids(self, _id(name), version)
 
     # ---- definitions -----------------------------------------------------------------------
 
     async def list_definitions(self) -> list[ProcessDefinition]:
-        data = await self._json("GET", "metadata/workflow")
+        """The latest version of each (``metadata/workflow/latest-versions``; a server without
+        it lists every version at ``metadata/workflow``, and the latest of each is kept)."""
+        try:
+            data = await self._json("GET", "metadata/workflow/latest-versions")
+        except errors.NotFound:
+            data = None
+        if data is None:
+            latest: dict[Any, dict[str, Any]] = {}
+            for d in await self._every_version():
+                if d.get("version", 0) >= latest.get(d.get("name"), {}).get("version", 0):
+                    latest[d.get("name")] = d
+            data = list(latest.values())
         return [shapes.definition(d) for d in data or [] if isinstance(d, dict)]
+
+    async def _every_version(self) -> list[dict[str, Any]]:
+        data = await self._json("GET", "metadata/workflow")
+        return [d for d in data or [] if isinstance(d, dict)]
 
     async def get_definition(self, namespace: str, name: str,
                              version: int | None = None) -> ProcessDefinition:
@@ -302,14 +308,15 @@ class ConductorClient(Backend):
         return shapes.definition(data if isinstance(data, dict) else {})
 
     async def definition_versions(self, namespace: str, name: str) -> list[int]:
-        found = sorted({d.version for d in await self.list_definitions()
-                        if d.name == name and d.version is not None})
+        found = sorted({d["version"] for d in await self._every_version()
+                        if d.get("name") == name and isinstance(d.get("version"), int)})
         if not found:
             raise errors.NotFound(f"no workflow definition named {name!r}")
         return found
 
     async def namespaces(self) -> list[str]:
-        return sorted({d.namespace or "default" for d in await self.list_definitions()})
+        """The owner apps of the definitions (Conductor has no namespaces)."""
+        return sorted({d.namespace for d in await self.list_definitions() if d.namespace})
 
 
 def _id(value: int | str) -> str:

@@ -4,7 +4,9 @@ Conductor ids are text (UUIDs); ``ProcessData`` / ``StepData`` keep ids in their
 everything else reads and shows them like any other process or step.
 
 Statuses: a workflow keeps Conductor's status (RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED,
-PAUSED). A task's status is put in meshdeck's step words (IN_PROGRESS -> RUNNING, CANCELED ->
+PAUSED); its ``ownerApp`` stands where a namespace would (Conductor has none). A task's type
+is its definition's (a SIMPLE task's runtime ``taskType`` is its name). A task's status is put
+in meshdeck's step words (IN_PROGRESS -> RUNNING, CANCELED ->
 CANCELLED, FAILED_WITH_TERMINAL_ERROR -> FAILED, COMPLETED_WITH_ERRORS -> COMPLETED); the original
 stays in the step's ``conductorStatus`` field.
 """
@@ -82,7 +84,7 @@ def process(data: dict[str, Any], steps: list[StepData] | None = None) -> Proces
         "processId": data.get("workflowId"),
         "name": data.get("workflowName") or data.get("workflowType"),
         "version": data.get("workflowVersion") or data.get("version"),
-        "namespace": data.get("ownerApp") or "default",
+        "namespace": data.get("ownerApp") or None,
         "processType": "STANDARD",
         "triggerType": "SUB_PROCESS" if data.get("parentWorkflowId") else None,
         "status": status, "correlationId": data.get("correlationId"),
@@ -140,7 +142,8 @@ def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[Ste
             "id": t.get("taskId"), "processId": t.get("workflowInstanceId"), "ref": ref,
             "parentId": parent, "parentRef": ref_of.get(parent),
             "name": t.get("taskDefName") or (t.get("workflowTask") or {}).get("name") or ref,
-            "type": t.get("taskType"), "status": TASK_STATUS.get(status, status),
+            "type": (t.get("workflowTask") or {}).get("type") or t.get("taskType"),
+            "status": TASK_STATUS.get(status, status),
             "input": t.get("inputData"),
             "output": _with_reason(t.get("outputData"), t.get("reasonForIncompletion")),
             "workerId": t.get("workerId"),
@@ -170,10 +173,11 @@ def _step_definition(wt: dict[str, Any]) -> StepDefinition:
 
 
 def definition(data: dict[str, Any]) -> ProcessDefinition:
-    """A WorkflowDef as a process definition (Conductor has no namespaces: ``ownerApp`` or
-    ``default`` stands in)."""
+    """A WorkflowDef as a process definition. Conductor has no namespaces: the owner app stands
+    in (``Backend.NAMESPACE_LABEL``); its default input is ``inputTemplate``."""
+    template = data.get("inputTemplate") if isinstance(data.get("inputTemplate"), dict) else {}
     return ProcessDefinition.model_validate({
-        "namespace": data.get("ownerApp") or "default", "name": data.get("name"),
+        "namespace": data.get("ownerApp") or None, "name": data.get("name"),
         "version": data.get("version"), "type": "STANDARD", "description": data.get("description"),
         "createdBy": data.get("createdBy"), "updatedBy": data.get("updatedBy"),
         "created": epoch_ms(data.get("createTime")), "updated": epoch_ms(data.get("updateTime")),
@@ -182,7 +186,7 @@ def definition(data: dict[str, Any]) -> ProcessDefinition:
                           "failureWorkflow": data.get("failureWorkflow"),
                           "restartable": data.get("restartable")},
         "steps": [_step_definition(t) for t in data.get("tasks") or [] if isinstance(t, dict)],
-        "defaultInput": {k: None for k in data.get("inputParameters") or []},
+        "defaultInput": {**{k: None for k in data.get("inputParameters") or []}, **template},
         "ownerEmail": data.get("ownerEmail"),
     })
 

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from console.services.action_specs import ACTIONS
 from console.services.actions import PlanItem
 from console.services.selection import Selection
+from console.tui.dialogs.ask import AskDialog
 
 #: How many ids the modal lists by name, of those sent and of those skipped.
 SHOW_IDS = 8
@@ -40,11 +39,10 @@ def plural(count: int, word: str = "execution") -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-class ConfirmAction(ModalScreen[Confirmed | None]):
+class ConfirmAction(AskDialog[Confirmed | None]):
     """Ask before any action that changes executions."""
 
-    CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without sending anything")]
+    FOCUS_FIRST = ("#reason", "#count", "#cancel")
 
     def __init__(self, selection: Selection, not_shown: Collection[str] = ()) -> None:
         super().__init__()
@@ -152,18 +150,7 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._fit_body)
-        for wanted in ("#reason", "#count", "#cancel"):
-            found = self.query(wanted)
-            if found:
-                found.first().focus()
-                return
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self._confirm()
-        else:
-            self.dismiss(None)
+        super().on_mount()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "count":
@@ -191,12 +178,10 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
             self.notify("type a reason, or tab to the button to send without one",
                         severity="information", timeout=3)
 
-    def _confirm(self) -> None:
+    def action_confirm(self) -> None:
         if not self.apply or not self._count_ok():
             return
         reasons = self.query("#reason")
         reason = reasons.first(Input).value.strip() if reasons else ""
         self.dismiss(Confirmed(reason or None))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -213,6 +213,8 @@ class DefinitionScreen(MeshdeckScreen):
         Binding("F", "resume_failed", "Resume failed on latest",
                 tooltip="Resume this definition's FAILED executions of the last 7 days on its "
                         "latest version (asks first)"),
+        Binding("g", "running", "Running ids", show=False,
+                tooltip="The ids of this definition's unfinished executions (every version)"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch the definition and statistics again"),
     ]
 
@@ -300,6 +302,8 @@ class DefinitionScreen(MeshdeckScreen):
         open_run(self.app, self.definition)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "running":
+            return self.app.backend.IMPLEMENTS_RUNNING_IDS  # hidden where there is no such call
         if action == "resume_failed":
             return not self.app.read_only and not self.app.backend.unsupported("resume_version")
         return True
@@ -334,6 +338,17 @@ class DefinitionScreen(MeshdeckScreen):
                         severity="warning")
             return
         bulk.start_selection(self.app, selection)
+
+    def action_running(self) -> None:
+        from console.tui.dialogs.process_list import ProcessRow, show_processes
+
+        name = self.definition.name or ""
+
+        async def load() -> list[ProcessRow]:
+            return [ProcessRow(pid) for pid in await self.app.backend.running_ids(name)]
+
+        show_processes(self.app, f"unfinished executions of {name}", "RUNNING or PAUSED, every "
+                       "version", load, f"no execution of {name} is running")
 
     def action_window(self) -> None:
         names = list(STATS_WINDOWS)

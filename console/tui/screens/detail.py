@@ -19,7 +19,10 @@ from textual.widgets import Header, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker
 
 from console.models import ProcessData
+from console.services import step_ops
+from console.services.action_specs import ACTIONS
 from console.tui.app import error_text
+from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
@@ -30,7 +33,6 @@ from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
 
 TABS = ("steps", "timeline", "input", "output", "state")
-ACTIONS = ("terminate", "resume", "review", "rerun", "resume_version")
 
 
 class ExecutionDetailScreen(MeshdeckScreen):
@@ -41,6 +43,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch this execution again"),
+        Binding("f", "rerun_from_step", "Rerun from step",
+                tooltip="Run it again from the focused step, its input editable (asks first)"),
+        Binding("s", "skip_step", "Skip step",
+                tooltip="Skip a step that has not started in this running workflow (asks first)"),
         Binding("y", "copy_cli", "Copy CLI", tooltip="Copy the equivalent meshdeck command"),
         Binding("i", "copy_id", "Copy id", show=False, tooltip="Copy the process id"),
         # the same keys as on the executions screen
@@ -53,6 +59,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Start it again with the same input (asks first)"),
         Binding("U", "act('resume_version')", "Resume on version", show=False,
                 tooltip="Resume this execution on another version of its definition (asks which)"),
+        *action_bindings("pause", "restart", "restart_latest", "remove",
+                         shown=("pause", "restart")),
+        Binding("c", "correlated", "Correlated", show=False,
+                tooltip="The executions of this definition with the same correlation id"),
         *tab_keys("steps", "timeline", "input", "output", "state"),
     ]
 
@@ -60,6 +70,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
         super().__init__()
         self.process_id = str(process_id).strip()
         self.process: ProcessData | None = None
+        #: Removed by an action from this screen: it closes when it is shown again.
+        self.removed = False
         self.sub_title = f"process {self.process_id}"
 
     # ---- layout ----------------------------------------------------------------------------
@@ -89,6 +101,17 @@ class ExecutionDetailScreen(MeshdeckScreen):
 
     # ---- data ------------------------------------------------------------------------------
 
+    def on_actions_done(self, message: Any) -> None:
+        if message.action == "remove" and self.process_id in message.ids:
+            self.removed = True  # nothing left to show: leave when the results close
+            return
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.removed:
+            self.notify(f"process {self.process_id} was removed", markup=False)
+            self.action_back()
+
     @work(exclusive=True, group="detail-load", exit_on_error=False)
     async def load(self) -> None:
         self.show(await self.app.backend.get_process(self.process_id, include_steps=True))
@@ -106,7 +129,8 @@ class ExecutionDetailScreen(MeshdeckScreen):
         first = self.process is None
         self.process = process
         now = self.app.now()
-        self.query_one("#summary", Static).update(summary(process, now))
+        self.query_one("#summary", Static).update(
+            summary(process, now, self.app.backend.NAMESPACE_LABEL))
         failure = failure_line(process)
         waiting = waiting_line(process, now) if failure is None else None
         failure = failure or waiting
@@ -138,6 +162,22 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 return False  # this backend lacks it (e.g. review on Conductor): hidden
             status = self.process.status if self.process else None
             return True if self.app.backend.applies(str(parameters[0]), status) else None
+        if action == "correlated":
+            if not self.app.backend.IMPLEMENTS_CORRELATED:
+                return False  # hidden: this backend has no such call (Unmeshed: search instead)
+            return True if self.process is not None and self.process.correlation_id else None
+        if action in ("skip_step", "rerun_from_step"):
+            backend = self.app.backend
+            has = backend.IMPLEMENTS_SKIP_STEP if action == "skip_step" \
+                else backend.IMPLEMENTS_RERUN_FROM_STEP
+            if self.app.read_only or not has:
+                return False  # hidden: read-only, or this backend lacks it (Unmeshed)
+            if self.process is None:
+                return None
+            step = self.query_one(StepTree).current_step
+            why = step_ops.why_not_skip(backend, self.process) if action == "skip_step" \
+                else step_ops.why_not_rerun_from(backend, self.process, step)
+            return True if why is None else None
         return True
 
     @property
@@ -163,10 +203,43 @@ class ExecutionDetailScreen(MeshdeckScreen):
             return
         self.app.start_action(action, [self.process_id], {self.process_id: self.process.status})
 
+    def action_skip_step(self) -> None:
+        from console.tui import step_flows
+
+        if self.process is not None:
+            step_flows.start_skip(self.app, self.process)
+
+    def action_rerun_from_step(self) -> None:
+        from console.tui import step_flows
+
+        if self.process is not None:
+            step_flows.start_rerun_from(self.app, self.process,
+                                        self.query_one(StepTree).current_step)
+
+    def action_correlated(self) -> None:
+        from console.tui.dialogs.process_list import ProcessRow, show_processes
+
+        p = self.process
+        if p is None or not p.correlation_id or not self.app.backend.IMPLEMENTS_CORRELATED:
+            return
+
+        async def load() -> list[ProcessRow]:
+            found = await self.app.backend.correlated(p.name or "", p.correlation_id or "",
+                                                      include_finished=True)
+            return [ProcessRow(str(x.process_id), x.status, x.created) for x in found]
+
+        show_processes(self.app, f"{p.name} with correlation id {p.correlation_id}",
+                       "running and finished, newest first", load,
+                       f"no execution of {p.name} has correlation id {p.correlation_id}")
+
     def action_open_step(self) -> None:
         step = self.query_one(StepTree).current_step
         if step is not None:
             self._open_step(step)
+
+    @on(Tree.NodeHighlighted, "StepTree")
+    def _step_highlighted(self, _event: Tree.NodeHighlighted) -> None:
+        self.refresh_bindings()  # "rerun from step" follows the step under the cursor
 
     @on(Tree.NodeSelected, "StepTree")
     def _step_selected(self, event: Tree.NodeSelected) -> None:

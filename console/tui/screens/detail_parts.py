@@ -123,8 +123,12 @@ class Summary:
     drawn in: two pairs a line when wide; when narrow (80 columns) the ids each get a whole
     line, so an id is never cut, and times are relative only."""
 
-    def __init__(self, process: ProcessData, now: datetime) -> None:
+    def __init__(self, process: ProcessData, now: datetime,
+                 namespace_label: str = "namespace") -> None:
         self.process, self.now = process, now
+        #: A backend whose namespace is something else (Conductor's owner app) shows it as a
+        #: pair under its own name instead of before the process name.
+        self.namespace_label = namespace_label
 
     def _head(self) -> Text:
         process = self.process
@@ -132,7 +136,8 @@ class Summary:
         head = Text()
         head.append(f" {status} ", style=f"reverse {fmt.status_style(process.status) or 'bold'}")
         head.append("  ")
-        head.append(f"{process.namespace or '?'}/", style="dim")
+        if self.namespace_label == "namespace":
+            head.append(f"{process.namespace or '?'}/", style="dim")
         head.append(f"{process.name or '?'}", style="bold")
         head.append(f"@{process.version}" if process.version is not None else "", style="dim")
         head.append(f"   process {process.process_id}")
@@ -154,6 +159,8 @@ class Summary:
             ("duration", duration), ("created by", p.created_by or "–"),
             ("steps", str(p.step_count)), ("tags", tags),
         ]
+        if self.namespace_label != "namespace":
+            rest += [(self.namespace_label, p.namespace or "–"), ("", "")]
         if wide:
             yield _pairs(ids + rest, per_line=2)
         else:
@@ -171,9 +178,10 @@ def _pairs(pairs: list[tuple[str, RenderableType]], per_line: int) -> Table:
     return grid
 
 
-def summary(process: ProcessData, now: datetime) -> RenderableType:
+def summary(process: ProcessData, now: datetime, namespace_label: str = "namespace"
+            ) -> RenderableType:
     """The execution's facts (see ``Summary``)."""
-    return Summary(process, now)
+    return Summary(process, now, namespace_label)
 
 
 class CopyCommandScreen(ModalScreen[str | None]):

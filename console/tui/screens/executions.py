@@ -20,11 +20,12 @@ from console.errors import MeshdeckError
 from console.models import ProcessData, ProcessSummary
 from console.services.search import (COUNT_CAP, Count, count_by_status, count_exactly, fetch_page,
                                      iter_pages, total_count)
+from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
 from console.tui.screens.executions_selection import ExecutionsSelection
 from console.tui.screens.executions_state import StatusLine, TableFacts
-from console.tui.widgets.facets import STATUSES, StatusFacets
+from console.tui.widgets.facets import StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
 from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
@@ -57,6 +58,8 @@ class ExecutionsScreen(ExecutionsSelection):
         Binding("U", "act('resume_version')", "Resume on version", show=False,
                 tooltip="Resume the marked executions on another version of their definition "
                         "(e.g. the latest, after a fix)"),
+        *action_bindings("pause", "restart", "restart_latest", "remove",
+                         shown=("pause", "restart")),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of results"),
         Binding("p", "page(-1)", "Prev page", show=False, tooltip="Previous page of results"),
         Binding("L", "load_all", "Load all", show=False,
@@ -81,9 +84,10 @@ class ExecutionsScreen(ExecutionsSelection):
         Binding("s", "sort", "Sort", show=False, tooltip="Sort by the next column"),
         Binding("S", "sort_reverse", "Reverse sort", show=False,
                 tooltip="Flip the sort direction"),
-        *[Binding(str(i + 1), f"facet('{s}')", f"Toggle {s}", show=False,
-                  tooltip=f"Show {s} executions (with the other chosen statuses)")
-          for i, s in enumerate(STATUSES)],
+        *[Binding(str(i + 1), f"facet_at({i})", f"Toggle status {i + 1}", show=False,
+                  tooltip=f"Show the executions of the status on chip {i + 1} (with the other "
+                          "chosen statuses)")
+          for i in range(9)],
     ]
 
     HELP_NOTES = (
@@ -112,9 +116,11 @@ class ExecutionsScreen(ExecutionsSelection):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield ScreenTabs("executions", self.app.SECTIONS)
-        yield FilterBar(self.start_window, self.app.settings.namespace or "", id="filters")
-        yield StatusFacets(id="facets")
-        yield ProcessTable(self.app.now, id="table")
+        yield FilterBar(self.start_window, self.app.settings.namespace or "",
+                        self.app.backend.UNSUPPORTED_FILTERS, id="filters")
+        yield StatusFacets(self.app.backend.STATUSES, id="facets")
+        yield ProcessTable(self.app.now, namespace_label=self.app.backend.NAMESPACE_LABEL,
+                           id="table")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
         yield MeshdeckFooter()
@@ -124,6 +130,8 @@ class ExecutionsScreen(ExecutionsSelection):
         self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "facet_at":
+            return int(str(parameters[0])) < len(self.app.backend.STATUSES)
         if action == "act" and self.app.read_only:
             return False
         if action == "act" and parameters:
@@ -154,7 +162,7 @@ class ExecutionsScreen(ExecutionsSelection):
         if worker.group == "counts":
             # No second notification (the search reports errors): the facet being counted
             # shows "?", those not reached yet stay "…".
-            status = next((s for s in STATUSES if s not in self.counts), None)
+            status = next((s for s in self.app.backend.STATUSES if s not in self.counts), None)
             if status is not None:
                 self.facets.set_count(status, "?")
             return
@@ -220,10 +228,10 @@ class ExecutionsScreen(ExecutionsSelection):
             return
         self.facets.reset_counts()
         self.counts, self.total = {}, None
-        await count_by_status(self.app.backend, query, STATUSES, cap=FACET_CAP,
+        await count_by_status(self.app.backend, query, self.app.backend.STATUSES, cap=FACET_CAP,
                               on_count=self._counted)
         # Without a status filter, statuses outside the known seven are not in this total.
-        self.total = total_count(self.counts, self.filters.statuses or STATUSES)
+        self.total = total_count(self.counts, self.filters.statuses or self.app.backend.STATUSES)
 
     @work(exclusive=True, group="exact", exit_on_error=False)
     async def load_exact_counts(self) -> None:
@@ -233,10 +241,10 @@ class ExecutionsScreen(ExecutionsSelection):
         if query is None:
             return
         self.notify("counting every match exactly…", timeout=3)
-        counts = await count_exactly(self.app.backend, query, STATUSES)
+        counts = await count_exactly(self.app.backend, query, self.app.backend.STATUSES)
         self.workers.cancel_group(self, "counts")  # a capped count must not overwrite these
         self.counts = counts
-        for status in STATUSES:
+        for status in self.app.backend.STATUSES:
             self.facets.set_count(status, str(counts[status]))
         self.total = total = total_count(counts, self.filters.statuses or list(counts))
         self.notify(f"{total.value:,} execution{'s' if total.value != 1 else ''} match "
@@ -265,7 +273,7 @@ class ExecutionsScreen(ExecutionsSelection):
         """New filters: back to the first page; marks are cleared if the filters changed."""
         old = self.filters
         self.filters = self.query_one(FilterBar).read(sorted(self.facets.selected,
-                                                             key=STATUSES.index))
+                                                             key=self.app.backend.STATUSES.index))
         self.filters_changed(old, self.filters)
         self.page_offset, self.loaded_all = 0, False
         self.refresh_data()
@@ -344,8 +352,10 @@ class ExecutionsScreen(ExecutionsSelection):
     def action_sort_reverse(self) -> None:
         self.table.sort_by(self.table.sort_column or "started", reverse=not self.table.sort_reverse)
 
-    def action_facet(self, status: str) -> None:
-        self.facets.toggle(status)
+    def action_facet_at(self, index: int) -> None:
+        """Toggle the status on chip ``index`` (0-based) of the backend's statuses."""
+        if 0 <= index < len(self.app.backend.STATUSES):
+            self.facets.toggle(self.app.backend.STATUSES[index])
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Extra palette entries: sort by each column, each time window, auto-refresh."""
@@ -355,6 +365,9 @@ class ExecutionsScreen(ExecutionsSelection):
         commands += [PaletteCommand(f"Time window: {w}", "search this time window",
                                     lambda w=w: self.query_one(FilterBar).set_window(w))
                      for w in WINDOWS]
+        commands += [PaletteCommand(f"Toggle {status}", f"show {status} executions (key {n})",
+                                    lambda i=n - 1: self.action_facet_at(i))
+                     for n, status in enumerate(self.app.backend.STATUSES, start=1)]
         commands += [PaletteCommand(f"Auto-refresh: {f'every {s}s' if s else 'off'}",
                                     "refresh the results on a timer",
                                     lambda s=s: self.set_auto_refresh(s)) for s in AUTO_REFRESH]

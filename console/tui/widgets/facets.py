@@ -1,13 +1,16 @@
 """Status facets: one chip per status with its count in the window; click or key to toggle.
 
+The statuses are the backend's own (``Backend.STATUSES``: Conductor has PAUSED and no
+REVIEWED), given at construction. Keys while focused: left/right choose a chip, space/enter
+toggle it. The executions screen also binds 1..9 to toggle the n-th status from anywhere.
+
 After an action whose follow-up search failed the counts are from before it: ``stale`` says so
 at the start of the line until counting starts again.
-
-Keys while focused: left/right choose a chip, space/enter toggle it. The executions screen also
-binds 1..7 to toggle the n-th status from anywhere.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import events
@@ -19,6 +22,7 @@ from textual.widget import Widget
 from console import format as fmt
 from console.models import ProcessStatus
 
+#: The statuses meshdeck knows (Unmeshed's), for a facet bar given none.
 STATUSES: list[str] = [s.value for s in ProcessStatus]
 
 
@@ -46,8 +50,10 @@ class StatusFacets(Widget, can_focus=True):
             super().__init__()
             self.facets, self.statuses = facets, statuses
 
-    def __init__(self, id: str | None = None) -> None:
+    def __init__(self, statuses: Sequence[str] = STATUSES, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: The chips, in order (the backend's statuses).
+        self.statuses: list[str] = list(statuses)
         self.counts: dict[str, str] = {}
         self._spans: list[tuple[int, int, str]] = []
 
@@ -57,7 +63,7 @@ class StatusFacets(Widget, can_focus=True):
 
     def reset_counts(self, text: str = "…") -> None:
         """Counting starts again (the counts are no longer stale)."""
-        self.counts = {s: text for s in STATUSES}
+        self.counts = {s: text for s in self.statuses}
         self.stale = False
         self.refresh()
 
@@ -65,7 +71,7 @@ class StatusFacets(Widget, can_focus=True):
         chosen = set(self.selected)
         chosen ^= {status}
         self.selected = frozenset(chosen)
-        self.post_message(self.Toggled(self, [s for s in STATUSES if s in chosen]))
+        self.post_message(self.Toggled(self, [s for s in self.statuses if s in chosen]))
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -75,7 +81,7 @@ class StatusFacets(Widget, can_focus=True):
         else:
             text.append("statuses ", style="dim")
         self._spans = []
-        for index, status in enumerate(STATUSES):
+        for index, status in enumerate(self.statuses):
             on = status in self.selected
             chip = f" {index + 1} {status} {self.counts.get(status, '')} ".replace("  ", " ")
             style = fmt.status_style(status) or ""
@@ -92,15 +98,15 @@ class StatusFacets(Widget, can_focus=True):
         return text
 
     def action_move(self, delta: int) -> None:
-        self.highlight = (self.highlight + delta) % len(STATUSES)
+        self.highlight = (self.highlight + delta) % len(self.statuses)
         self.refresh()
 
     def action_toggle(self) -> None:
-        self.toggle(STATUSES[self.highlight])
+        self.toggle(self.statuses[self.highlight])
 
     def on_click(self, event: events.Click) -> None:
         for start, end, status in self._spans:
             if start <= event.x < end:
-                self.highlight = STATUSES.index(status)
+                self.highlight = self.statuses.index(status)
                 self.toggle(status)
                 return

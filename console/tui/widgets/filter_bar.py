@@ -6,6 +6,8 @@ Statuses are not here: the status facets under the bar choose them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -54,10 +56,13 @@ class FilterBar(Vertical):
         """The user pressed enter in a field or picked a time window."""
 
     def __init__(self, window: str = DEFAULT_WINDOW, namespace: str = "",
-                 id: str | None = None) -> None:
+                 unsupported: Mapping[str, str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self._window = window
         self._namespace = namespace
+        #: Filters the backend cannot search by (``Backend.UNSUPPORTED_FILTERS``): their fields
+        #: are shown disabled, saying why, and always read empty.
+        self._unsupported = dict(unsupported or {})
 
     def compose(self) -> ComposeResult:
         options = [(f"window {label}", label) for label in WINDOWS]
@@ -67,15 +72,21 @@ class FilterBar(Vertical):
             yield Input(placeholder="since: 2h / ISO", compact=True, id="f-since",
                         classes="custom")
             yield Input(placeholder="until (now)", compact=True, id="f-until", classes="custom")
-            for field_id, (placeholder, _, _) in MAIN_FIELDS.items():
+            for field_id, (placeholder, name, _) in MAIN_FIELDS.items():
                 value = self._namespace if field_id == "f-namespace" else ""
-                yield Input(value, placeholder=placeholder, compact=True, id=field_id)
+                yield self._input(field_id, name, placeholder, value)
         with Horizontal(id="more"):
-            for field_id, (placeholder, _, _) in MORE_FIELDS.items():
-                suggest = SUGGESTIONS.get(field_id)
-                yield Input(placeholder=placeholder, compact=True, id=field_id,
-                            suggester=SuggestFromList(suggest, case_sensitive=False)
-                            if suggest else None)
+            for field_id, (placeholder, name, _) in MORE_FIELDS.items():
+                yield self._input(field_id, name, placeholder)
+
+    def _input(self, field_id: str, name: str, placeholder: str, value: str = "") -> Input:
+        suggest = SUGGESTIONS.get(field_id)
+        why = self._unsupported.get(name)
+        if why:  # e.g. "namespace (Conductor has none)"
+            return Input(placeholder=why, compact=True, id=field_id, disabled=True,
+                         tooltip=f"this server cannot search by {why}")
+        return Input(value, placeholder=placeholder, compact=True, id=field_id,
+                     suggester=SuggestFromList(suggest, case_sensitive=False) if suggest else None)
 
     def on_mount(self) -> None:
         self.set_class(self._window == "custom", "-custom")
@@ -110,7 +121,7 @@ class FilterBar(Vertical):
         """The filters as typed, with ``statuses`` from the facets."""
         values: dict[str, object] = {}
         for field_id, (_, name, upper) in {**MAIN_FIELDS, **MORE_FIELDS}.items():
-            raw = self.query_one(f"#{field_id}", Input).value
+            raw = "" if name in self._unsupported else self.query_one(f"#{field_id}", Input).value
             values[name] = raw if name in ("namespace", "text") else split_list(raw, upper)
         return Filters(window=self.window, since=self.query_one("#f-since", Input).value,
                        until=self.query_one("#f-until", Input).value,

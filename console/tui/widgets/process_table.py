@@ -18,8 +18,10 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def process_columns(now: Callable[[], datetime]) -> list[Column]:
-    """The columns of the executions table; ``now`` makes "started" relative (and testable).
+def process_columns(now: Callable[[], datetime], namespace_label: str = "namespace"
+                    ) -> list[Column]:
+    """The columns of the executions table; ``now`` makes "started" relative (and testable);
+    ``namespace_label`` is what the backend calls a namespace (Conductor: "owner app").
 
     Priority 0 (status, name, process id, started) is always shown; on a narrower terminal
     steps drop out first, then trigger, correlation id, namespace and duration. Numbers, ids
@@ -29,7 +31,7 @@ def process_columns(now: Callable[[], datetime]) -> list[Column]:
         Column("status", "status", 10, lambda p: _text(p.status),
                style=lambda p: fmt.status_style(p.status)),
         Column("name", "name", 18, lambda p: _text(p.name), flex=True),
-        Column("namespace", "namespace", 13, lambda p: _text(p.namespace), priority=2),
+        Column("namespace", namespace_label, 13, lambda p: _text(p.namespace), priority=2),
         Column("process_id", "process id", 10, lambda p: _text(p.process_id),
                sort_key=lambda p: p.process_id, whole=True),
         Column("correlation_id", "correlation id", 14, lambda p: _text(p.correlation_id),
@@ -51,8 +53,9 @@ def process_key(process: ProcessSummary) -> str:
 class ProcessTable(VirtualTable):
     """Executions, newest first as the server sends them, until the user sorts."""
 
-    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
-        super().__init__(process_columns(now), process_key, id=id,
+    def __init__(self, now: Callable[[], datetime], *, namespace_label: str = "namespace",
+                 id: str | None = None) -> None:
+        super().__init__(process_columns(now, namespace_label), process_key, id=id,
                          empty_text=NO_MATCH)
 
     @property

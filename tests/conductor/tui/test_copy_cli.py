@@ -26,7 +26,7 @@ async def test_copied_lines_carry_mock_and_backend_and_no_review(clock):
     app = build(clock, mock=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3")  # the FAILED facet
+        await pilot.press("4")  # the FAILED facet (RUNNING, PAUSED, COMPLETED, FAILED)
         await settle(pilot)
         pid = str(app.screen.table.current.process_id)
         await pilot.press("enter")

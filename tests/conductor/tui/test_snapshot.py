@@ -18,8 +18,10 @@ def build_conductor_app(clock):
 
 
 def test_executions_screen_on_conductor(snap_compare, clock):
-    """Conductor workflows: UUID-shaped ids, Conductor statuses (no REVIEWED or CANCELLED),
-    exact status counts, two marked rows, and no "Reviewed" key in the footer."""
+    """Conductor workflows: UUID-shaped ids, the backend's own status facets (PAUSED; no
+    REVIEWED or CANCELLED) with exact counts, an "owner app" column, the namespace filter
+    disabled saying Conductor has none, two marked rows, Pause and Restart keys and no
+    "Reviewed" key in the footer."""
     app = build_conductor_app(clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=executions_marked)
 
@@ -47,7 +49,7 @@ async def test_filter_failed_mark_two_resume_on_conductor(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3")  # the FAILED facet
+        await pilot.press("4")  # the FAILED facet (RUNNING, PAUSED, COMPLETED, FAILED)
         await settle(pilot)
         screen = app.screen
         rows = screen.table.rows
@@ -63,3 +65,38 @@ async def test_filter_failed_mark_two_resume_on_conductor(clock):
         assert [(r.id, r.result) for r in app.screen.rows] == [(i, "done") for i in marked]
         for pid in marked:
             assert (await app.backend.get_process(pid)).status == "RUNNING"
+
+
+async def _rerun_from_failed_step(pilot) -> None:
+    from tests.tui.scenarios import settle
+
+    await settle(pilot)
+    await pilot.press("4", "enter")  # the FAILED facet, its first workflow
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+
+
+async def _skip_picker(pilot) -> None:
+    from console.models import ProcessRequest
+    from tests.tui.scenarios import settle
+
+    await settle(pilot)
+    run = await pilot.app.backend.run_async(ProcessRequest(name="create_order", input={}))
+    pilot.app.open_process(str(run.process_id))
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
+def test_rerun_from_a_failed_step_at_80x24(snap_compare, clock):
+    """Rerun from the failed step of a FAILED workflow at 80x24: what will happen, the step's
+    input in an editor, and "ctrl+s sends · esc cancels" with both buttons visible under it."""
+    assert snap_compare(build_conductor_app(clock), terminal_size=(80, 24),
+                        run_before=_rerun_from_failed_step)
+
+
+def test_skip_a_step_picker_at_80x24(snap_compare, clock):
+    """Skip a step of a RUNNING workflow at 80x24: only the steps not started yet (no JOIN),
+    the first one highlighted, the output editor, and the buttons visible at the bottom."""
+    assert snap_compare(build_conductor_app(clock), terminal_size=(80, 24), run_before=_skip_picker)
