@@ -40,12 +40,16 @@ VersionOpt = Annotated[int | None, typer.Option(
 RESULT_FORMATS = ("table", "json", "ndjson", "ids")
 
 
-def refuse_if_unsupported(state: Any, action: str) -> None:
-    """A backend that lacks ``action`` (review on Conductor; pause, restart on Unmeshed) says why."""
+def refuse_if_unsupported(state: Any, action: str, version: int | None = None) -> None:
+    """A backend that lacks ``action`` (review on Conductor; pause, restart on Unmeshed), or
+    rerun's ``--version``, says why before anything is sent."""
     cls = backend_class(state)
     why = cls.unsupported(action)
     if why:
         raise CliProblem(f"{action} is not available on the {cls.KIND} backend: {why}")
+    if version is not None and not cls.IMPLEMENTS_RERUN_VERSION:
+        why = cls.UNSUPPORTED.get("rerun --version") or "it reruns with the same version"
+        raise CliProblem(f"--version is not available on the {cls.KIND} backend: {why}")
 
 
 def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: str | None = None,
@@ -58,7 +62,7 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
     words = ACTIONS[action]
     fmt = choose_format(output, RESULT_FORMATS)
     state = get_state()
-    refuse_if_unsupported(state, action)
+    refuse_if_unsupported(state, action, version)
     if not dry_run:
         refuse_if_read_only(state, words.verb)
     selection, used_stdin = _select(state, action, ids, filters, limit)
@@ -99,11 +103,7 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
         # Statuses are not fetched first: the server says per id what it did (--dry-run asks).
         items = [PlanItem(pid, None, True, "") for pid in checked_ids(state, targets)]
         return selection.Selection(action, items, len(items)), used_stdin
-    query = filters.query()  # type: ignore[union-attr]
-    problems = backend_class(state).unsupported_filters(query)
-    if problems:
-        raise CliProblem(f"the {state.settings().backend} backend cannot search by "
-                         + "; ".join(problems))
+    query = filters.checked_query(state)  # type: ignore[union-attr]
 
     async def matching(backend):
         return await selection.by_query(backend, action, query, limit)

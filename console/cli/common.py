@@ -35,7 +35,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: A bulk action partly failed or left matches untouched; a multi-id get missed some ids.
     PARTIAL = 3
-    #: ``run --sync``: the process ended FAILED, TIMED_OUT or TERMINATED.
+    #: ``run --sync``: the process ended FAILED, TIMED_OUT, TERMINATED or CANCELLED.
     PROCESS_FAILED = 4
     INTERRUPTED = 130
 
@@ -123,6 +123,16 @@ def get_state(ctx: typer.Context | None = None) -> State:
 def err(message: str) -> None:
     """One plain line on stderr."""
     typer.echo(message, err=True)
+
+
+def warn_dropped(rows: Iterable[Any]) -> None:
+    """One warning line on stderr naming the fields of ``rows`` that came with a type meshdeck
+    cannot show and were left empty (nothing when none did)."""
+    from console.format import DroppedFields
+
+    line = DroppedFields().add(rows).warning()
+    if line:
+        err(f"meshdeck: warning: {line}")
 
 
 def stdin_is_tty() -> bool:
@@ -296,10 +306,12 @@ def checked_ids(state: State, ids: Iterable[str]) -> list[str]:
 
 
 def refuse_if_read_only(state: State, what: str) -> None:
+    """Refuse a change (exit 2) naming what made this session read-only: the flag, the
+    profile, or both."""
     settings = state.settings()
     if settings.read_only:
-        why = "--read-only" if state.read_only else f"profile {settings.profile!r} is read_only"
-        raise CliProblem(f"refusing to {what}: {why} (drop the flag or use another profile)")
+        causes = settings.read_only_causes() or ["this session is read-only"]
+        raise CliProblem(f"refusing to {what}: " + "; and ".join(causes))
 
 
 def confirm(question: str, *, yes: bool, used_stdin: bool, count: int, verb: str) -> None:

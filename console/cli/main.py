@@ -2,7 +2,8 @@
 
 Every error a person can cause or meet (MeshdeckError, ConfigError, a refusal, bad input) ends
 here as one line ``meshdeck: error: ...`` on stderr and an exit code: 0 ok, 1 error (server or
-network), 2 usage or refused, 3 partial failure of a bulk action, 130 interrupted.
+network), 2 usage or refused, 3 partial failure of a bulk action (or matches left untouched),
+4 ``run --sync`` ended without success, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -118,8 +119,9 @@ app = typer.Typer(
     cls=MeshdeckGroup,
     help="Operations console for Unmeshed: find failed executions, see why, act on them in bulk, "
          "safely. Without a command it opens the terminal UI.",
-    epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused, 3 partial failure "
-           "of a bulk action, 4 run --sync ended FAILED, TIMED_OUT or TERMINATED, 130 interrupted.",
+    epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused (nothing sent), "
+           "3 a bulk action partly failed or left matches untouched, 4 run --sync ended FAILED, "
+           "TIMED_OUT, TERMINATED or CANCELLED, 130 interrupted (per-id results still printed).",
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     invoke_without_command=True,

@@ -188,23 +188,39 @@ class Filters:
     def given(self) -> bool:
         return any(getattr(self, name) for name in FILTER_NAMES)
 
-    def query(self, limit: int = 100, offset: int = 0):
-        """The SearchQuery these filters describe (``--since`` defaults to 24h, like the SDK)."""
-        from console.cli.common import CliProblem, split_values
-        from console.models import SearchQuery
-        from console.services.search import parse_time, to_epoch_ms
+    def checked_query(self, state: Any, limit: int = 100, offset: int = 0):
+        """The SearchQuery for the backend ``state`` opens (search and the actions selecting by
+        query both come here): a filter that backend cannot honour is refused (exit 2, with the
+        reason) before anything is sent, never dropped; a status meshdeck does not know is
+        searched with a warning where statuses are an open set."""
+        from console.cli.common import CliProblem, backend_class
+        from console.errors import MeshdeckError
 
-        statuses = split_values(self.status, upper=True)
-        unknown = [s for s in statuses if s not in KNOWN_STATUSES]
-        if unknown:  # statuses are an open set: a newer server may know it; warn, then ask
-            from console.cli.common import err
-
+        query = self.query(limit, offset)
+        try:
+            backend_class(state).check_filters(query)
+        except MeshdeckError as exc:
+            raise CliProblem(str(exc)) from None
+        unknown = [s for s in query.statuses if s not in KNOWN_STATUSES]
+        if unknown:  # an open set: a newer server may know it; warn, then ask
             import difflib
+
+            from console.cli.common import err
 
             near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
             hint = f" (did you mean {', '.join(near)}?)" if near else ""
             err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
                 f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
+        return query
+
+    def query(self, limit: int = 100, offset: int = 0):
+        """The SearchQuery these filters describe (``--since`` defaults to 24h, like the SDK),
+        not yet checked against a backend (``checked_query`` does that)."""
+        from console.cli.common import CliProblem, split_values
+        from console.models import SearchQuery
+        from console.services.search import parse_time, to_epoch_ms
+
+        statuses = split_values(self.status, upper=True)
         try:
             since = parse_time(self.since or "24h")
             until = parse_time(self.until) if self.until else None

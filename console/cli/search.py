@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import err, run_with_backend
+from console.cli.common import err, get_state, run_with_backend, warn_dropped
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
 
 
@@ -32,9 +32,11 @@ def search(
 
     fmt = choose_format(output)
     cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
-    query = filters.query(limit=limit, offset=offset)
+    query = filters.checked_query(get_state(), limit=limit, offset=offset)
     writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
                        columns_chosen=columns is not None)
+
+    odd: list = []  # rows with a field left empty (an unexpected type): one warning at the end
 
     async def body(backend):
         from console.services.search import fetch_page, iter_pages
@@ -42,9 +44,11 @@ def search(
         if all_:
             async for rows in iter_pages(backend, query):
                 writer.write(rows)
+                odd.extend(p for p in rows if p.dropped)
             return False
         page = await fetch_page(backend, query)
         writer.write(page.rows)
+        odd.extend(p for p in page.rows if p.dropped)
         return page.has_more
 
     try:
@@ -53,6 +57,8 @@ def search(
         if fmt == "json" and writer.count:
             writer.close()  # rows already written stay a valid JSON array
         raise
+    finally:
+        warn_dropped(odd)
     writer.close()
     if writer.count == 0 and fmt == "table":
         err("no execution matches (searched the last 24 hours unless --since was given)")

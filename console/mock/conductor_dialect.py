@@ -119,7 +119,7 @@ def summary(store: MockStore, p: dict[str, Any]) -> dict[str, Any]:
     """A WorkflowSummary (search result row): times as ISO text, input/output as JSON text."""
     status = workflow_status(p)
     failed = (p["output"] or {}).get("failedStep") if isinstance(p["output"], dict) else None
-    end = p["updated"] if status in TERMINAL else None
+    end = p.get("_ended") or p["updated"] if status in TERMINAL else None
     return {
         "workflowType": p["name"], "version": p["version"], "workflowId": workflow_id(p["processId"]),
         "correlationId": p["correlationId"], "startTime": iso(p["created"]),
@@ -197,7 +197,8 @@ def workflow(store: MockStore, p: dict[str, Any], include_tasks: bool) -> dict[s
         "workflowVersion": p["version"], "status": status, "correlationId": p["correlationId"],
         "input": p["input"] or {}, "output": p["output"] or {}, "createTime": p["created"],
         "startTime": p["created"], "updateTime": p["updated"],
-        "endTime": p["updated"] if status in TERMINAL else 0, "createdBy": p["createdBy"],
+        "endTime": p.get("_ended") or p["updated"] if status in TERMINAL else 0,
+        "createdBy": p["createdBy"],
         "ownerApp": p["namespace"], "priority": 0, "variables": {}, "taskToDomain": {},
         "reasonForIncompletion": _error_of(p["output"]) if status in ("FAILED", "TIMED_OUT", "TERMINATED") else None,
         "failedReferenceTaskNames": [failed] if failed else [], "failedTaskNames": [failed] if failed else [],

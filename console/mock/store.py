@@ -9,6 +9,9 @@ heap; ``tick()`` (called on every access) finishes the ones whose end has passed
 follows the injected clock and stays deterministic. A RUNNING process can also be parked on a
 WORKER step (``_wait = (step index, polled_ms or None)``) when a worker has registered for that
 step's queue: it then waits for ``api/clients/poll`` and ``api/clients/bulkResults``.
+
+Marking reviewed moves ``updated`` without running anything: the process keeps when its run ended
+in ``_ended``, so its steps keep their own times (a resume clears it).
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class MockStore:
         if p["status"] != "RUNNING":
             self._set_status(p, "RUNNING")
         p["updated"] = now
+        p.pop("_ended", None)
 
     # ----------------------------------------------------------------- reads
     def get_process(self, process_id: int, include_steps: bool = False) -> dict[str, Any] | None:
@@ -292,6 +296,7 @@ class MockStore:
             p["_prev"] = p["status"]
             if reason:
                 p["output"] = {**(p["output"] or {}), "reviewReason": reason}
+            p["_ended"] = p.get("_ended") or p["updated"]  # the review touches it, the run ended
             p["updated"] = now
             self._set_status(p, "REVIEWED")
             return "marked reviewed"

@@ -22,7 +22,7 @@ import httpx
 from pydantic import SecretStr
 
 from console import errors
-from console.backends.base import Backend, ProcessId
+from console.backends.base import Backend, ProcessId, Unsupported
 from console.backends.conductor import shapes
 from console.backends.http import HttpTransport, RequestHook, build_base
 from console.backends.responses import parse_json
@@ -51,6 +51,8 @@ UNSUPPORTED = {
               "workflow instead",
     "call": "API mappings are an Unmeshed feature; Conductor has none (start a workflow with "
             "meshdeck run instead)",
+    "rerun --version": "Conductor reruns a workflow with its own definition version; drop "
+                       "--version (or start a new one with meshdeck run)",
 }
 #: action -> (method, bulk path); resume is split into resume (PAUSED) and retry (the rest).
 BULK = {"terminate": ("POST", "workflow/bulk/terminate"), "pause": ("PUT", "workflow/bulk/pause"),
@@ -75,6 +77,10 @@ class ConductorClient(Backend):
     ACTIONS = APPLIES_TO
     UNSUPPORTED = UNSUPPORTED
     UNSUPPORTED_FILTERS = shapes.UNSUPPORTED_FILTERS
+    FILTERS_HINT = shapes.FILTERS_HINT
+    #: Conductor's workflow statuses are a fixed enum: REVIEWED (Unmeshed's) never matches.
+    CLOSED_STATUSES = True
+    STATUS_ALIASES = shapes.SEARCH_STATUS
     IMPLEMENTS_COUNT = True
     NAMESPACE_LABEL = "owner app"
 
@@ -211,6 +217,7 @@ class ConductorClient(Backend):
         return shapes.steps([data])[0]
 
     async def search(self, query: SearchQuery) -> list[ProcessData]:
+        self.check_filters(query)
         data = await self._json("GET", "workflow/search", params=shapes.search_params(query))
         rows = data.get("results") if isinstance(data, dict) else None
         if not isinstance(rows, list):
@@ -219,6 +226,7 @@ class ConductorClient(Backend):
 
     async def count(self, query: SearchQuery) -> int | None:
         """The exact number of matches (Conductor's ``totalHits``), or None if it sent none."""
+        self.check_filters(query)
         data = await self._json("GET", "workflow/search",
                                 params=shapes.search_params(query.page(0, 1)))
         total = data.get("totalHits") if isinstance(data, dict) else None
@@ -250,8 +258,7 @@ class ConductorClient(Backend):
     async def rerun(self, process_id: ProcessId, version: int | None = None) -> ProcessData:
         """Conductor reruns the SAME workflow id from the start (its definition version stays)."""
         if version is not None:
-            raise errors.BadRequest("Conductor reruns a workflow with its own definition version; "
-                                    "drop --version (or start a new one with meshdeck run)")
+            raise Unsupported(UNSUPPORTED["rerun --version"])
         wid = _id(process_id)
         response = await self._request("POST", f"workflow/{wid}/rerun",
                                        json_body={"reRunFromWorkflowId": wid})
