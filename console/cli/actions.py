@@ -110,10 +110,12 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
 
     found = run_with_backend(matching, state)
     if found.more and limit is None:
+        matched = (f"{found.total:,} executions match" if found.total is not None else
+                   f"more than {found.limit:,} executions match")
         raise CliProblem(
-            f"more than {found.limit:,} executions match, and meshdeck sends at most "
-            f"{found.limit:,} at once: narrow the filters (e.g. --since, --name), or pass "
-            f"--max {found.limit} to {verb} the newest {found.limit:,} and leave the rest")
+            f"{matched}, and meshdeck sends at most {found.limit:,} at once: nothing was sent. "
+            f"Narrow the filters (e.g. --since, --name), or pass --max {found.limit} to {verb} "
+            f"the newest {found.limit:,} and leave the rest untouched (exit code 3)")
     return found, False
 
 

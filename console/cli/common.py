@@ -210,15 +210,25 @@ def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | Non
     import asyncio
 
     state = state or get_state()
+    running: list[asyncio.Task] = []
 
     async def main() -> T:
+        running.append(asyncio.current_task())
         backend = open_backend(state)
         try:
             return await body(backend)
         finally:
             await backend.aclose()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        # A second Ctrl-C stops the body where it is: the task keeps the KeyboardInterrupt,
+        # which asyncio would print as a traceback ("never retrieved") when it is collected.
+        for task in running:
+            if task.done() and not task.cancelled():
+                task.exception()
+        raise
 
 
 # --- arguments ------------------------------------------------------------------------------------

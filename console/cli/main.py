@@ -181,8 +181,12 @@ def root(
                  "backend": backend})
     if ctx.invoked_subcommand is None:
         if not common.has_terminal():
-            # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever.
-            typer.echo(ctx.get_help(), err=True)
+            # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever. The
+            # help goes to stderr (rich prints it to sys.stdout itself): stdout stays empty.
+            import contextlib
+
+            with contextlib.redirect_stdout(sys.stderr):
+                typer.echo(ctx.get_help(), err=True)
             err("meshdeck: error: no command given and no terminal to open the console in "
                 "(give a command, e.g. meshdeck search --status FAILED)")
             raise typer.Exit(ExitCode.USAGE)
