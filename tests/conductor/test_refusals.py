@@ -93,3 +93,20 @@ def test_the_same_filters_are_searched_on_unmeshed(cli, monkeypatch):
         assert run.exit_code == 0, (args, run.stderr)
         warnings += run.stderr
     assert "QUARANTINED is not one meshdeck knows" in warnings
+
+
+def test_a_query_past_the_cap_says_exactly_how_many_match_where_the_backend_counts(
+        cli, conductor, monkeypatch):
+    """Conductor counts (totalHits): the refusal gives the number, not "more than"."""
+    import console.services.search as search_service
+
+    every = cli("search", "--status", "FAILED", "--since", "30d", "--all", "-o", "ids", "--mock",
+                "--backend", "conductor")
+    n = len(every.lines)
+    assert n > 5
+    monkeypatch.setattr(search_service, "COUNT_CAP", 5)
+    run = cli("resume", "--status", "FAILED", "--since", "30d", "--yes", "--mock", "--backend",
+              "conductor")
+    refused(run, f"{n:,} executions match, and meshdeck sends at most 5 at once",
+            "nothing was sent")
+    assert not [r for r in conductor.requests if r[0] != "GET"]
