@@ -120,9 +120,7 @@ def summary(process: ProcessData, now: datetime) -> RenderableType:
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis", max_width=48)
     tags = " ".join(f"{t.name}={t.value}" for t in process.tags or []) or "–"
-    duration = fmt.duration(process.duration_ms) or "–"
-    if process.status == "RUNNING":
-        duration += " so far"
+    duration = fmt.run_duration(process, int(now.timestamp() * 1000)) or "–"
     pairs = [
         ("correlation", process.correlation_id or "–"), ("request", process.request_id or "–"),
         ("trigger", process.trigger_type or "–"), ("type", process.process_type or "–"),
