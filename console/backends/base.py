@@ -20,14 +20,9 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any, ClassVar
 
 from console import errors
-from console.models import (
-    ActionDetail,
-    ProcessData,
-    ProcessDefinition,
-    ProcessRequest,
-    SearchQuery,
-    StepData,
-)
+from console.backends.http import HttpTransport
+from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, StepData
+from console.models import SearchQuery
 from console.outcomes import Fetched
 
 #: Process ids as every layer above a backend holds them: text (Unmeshed's are digits,
@@ -71,27 +66,40 @@ class Backend(ABC):
     IMPLEMENTS_API_MAPPINGS: ClassVar[bool] = False
     #: ``rerun()`` accepts a definition ``version``.
     IMPLEMENTS_RERUN_VERSION: ClassVar[bool] = False
+    #: The settings fields (id, secret) this kind of server authenticates with; the secret is a
+    #: ``SecretStr`` or None and is never shown.
+    CREDENTIALS: ClassVar[tuple[str, str]]
     #: What a person calls a namespace on this server (shown as a column and a filter label).
     NAMESPACE_LABEL: ClassVar[str] = "namespace"
 
     #: Ids sent per bulk request, and requests in flight for a multi-get.
     chunk_size: int = 500
     concurrency: int = 4
+    #: The one transport this backend holds (set by the subclass's constructor).
+    http: HttpTransport
 
     @classmethod
-    @abstractmethod
     def from_settings(cls, settings: Any, *, base_url: str | None = None,
                       port: int | None = None, **transport: Any) -> Backend:
         """A client for ``settings`` (a ``console.config.Settings``); ``base_url``/``port``
         replace the settings' (the embedded mock); ``transport`` holds the HttpTransport's
         keyword arguments (``transport``, ``verify``, ``on_request``)."""
+        who, secret = (getattr(settings, name) for name in cls.CREDENTIALS)
+        return cls(base_url or settings.base_url,  # type: ignore[call-arg]
+                   port if base_url else settings.port, who, secret,
+                   timeout=settings.timeout, **transport)
 
     # ---- identity --------------------------------------------------------------------------
 
     @property
-    @abstractmethod
     def base(self) -> str:
         """The server's base URL as requests go to it (no credentials in it)."""
+        return self.http.base
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for each answer."""
+        return self.http.timeout
 
     @classmethod
     @abstractmethod
@@ -143,9 +151,9 @@ class Backend(ABC):
 
     # ---- life cycle ------------------------------------------------------------------------
 
-    @abstractmethod
     async def aclose(self) -> None:
         """Close the connections. Never raises for a connection already gone."""
+        await self.http.aclose()
 
     async def __aenter__(self) -> Backend:
         return self

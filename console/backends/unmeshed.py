@@ -60,6 +60,7 @@ class UnmeshedClient(Backend):
                  "stopped one",
         "restart": "Unmeshed has no restart: rerun starts the execution again as a new process",
     }
+    CREDENTIALS = ("client_id", "token")
     IMPLEMENTS_API_MAPPINGS = True
     IMPLEMENTS_RERUN_VERSION = True
 
@@ -89,22 +90,8 @@ class UnmeshedClient(Backend):
             backoff=backoff, concurrency=self.concurrency, on_request=on_request)
         del raw
 
-    @classmethod
-    def from_settings(cls, settings: Any, *, base_url: str | None = None,
-                      port: int | None = None, **transport: Any) -> UnmeshedClient:
-        return cls(base_url or settings.base_url, port if base_url else settings.port,
-                   settings.client_id, settings.token, timeout=settings.timeout, **transport)
-
     def __repr__(self) -> str:
         return f"UnmeshedClient(base={self.base!r}, client_id={self.client_id!r})"
-
-    @property
-    def base(self) -> str:
-        return self.http.base
-
-    @property
-    def timeout(self) -> float:
-        return self.http.timeout
 
     @classmethod
     def check_id(cls, value: Any) -> ProcessId:
@@ -112,9 +99,6 @@ class UnmeshedClient(Backend):
         if not text.isdigit():
             raise errors.BadRequest(f"not a valid process id: {value!r} (Unmeshed ids are numbers)")
         return text
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def _json(self, method: str, path: str, adapter: TypeAdapter | None = None,
                     **kwargs: Any) -> Any:

@@ -103,19 +103,25 @@ _current: ContextVar[State | None] = ContextVar("meshdeck_state", default=None)
 
 
 def get_state(ctx: typer.Context | None = None) -> State:
-    """The State of the running command: kept on the root context (the root callback passes
-    its ``ctx`` first, which also makes it the current state for the rest of the command)."""
-    if ctx is not None:
-        root = ctx.find_root()
-        if not isinstance(root.obj, State):
-            root.obj = State()
-        _current.set(root.obj)
-        return root.obj
+    """The State of the running command (created on first use, kept on the root context when
+    ``ctx`` is given)."""
     state = _current.get()
     if state is None:
         state = State()
         _current.set(state)
+    if ctx is not None:
+        root = ctx.find_root()
+        if isinstance(root.obj, State):
+            state = root.obj
+            _current.set(state)
+        else:
+            root.obj = state
     return state
+
+
+def reset_state() -> None:
+    """Forget the previous run's state (the root group calls this as each run starts)."""
+    _current.set(None)
 
 
 # --- output streams -----------------------------------------------------------------------------

@@ -18,18 +18,6 @@ from typer.core import TyperGroup
 from console.cli import actions, common, config_cmd, definitions, get, mock_cmd, run, search, serve_web
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
-    BackendOpt,
-    BaseUrlOpt,
-    ClientIdOpt,
-    InsecureOpt,
-    MockFaultsOpt,
-    MockOpt,
-    NoColorOpt,
-    PortOpt,
-    ProfileOpt,
-    ReadOnlyOpt,
-    TimeoutOpt,
-    VerboseOpt,
     with_globals,
 )
 
@@ -60,6 +48,7 @@ class MeshdeckGroup(TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Usage errors as one ``meshdeck: error:`` line and a hint, not a boxed panel."""
+        common.reset_state()  # each run (a test runs many in one process) starts afresh
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
@@ -155,30 +144,13 @@ BannerOpt = Annotated[str | None, typer.Option(
          "profile's banner.")]
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
-    profile: ProfileOpt = None,
-    base_url: BaseUrlOpt = None,
-    port: PortOpt = None,
-    client_id: ClientIdOpt = None,
-    mock: MockOpt = False,
-    read_only: ReadOnlyOpt = False,
-    no_color: NoColorOpt = False,
-    timeout: TimeoutOpt = None,
-    verbose: VerboseOpt = False,
-    insecure: InsecureOpt = False,
-    mock_faults: MockFaultsOpt = None,
-    backend: BackendOpt = None,
     theme: ThemeOpt = None,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    state = get_state(ctx)
-    state.merge({"profile": profile, "base_url": base_url, "port": port, "client_id": client_id,
-                 "mock": mock, "read_only": read_only, "no_color": no_color, "timeout": timeout,
-                 "verbose": verbose, "insecure": insecure, "mock_faults": mock_faults,
-                 "backend": backend})
+    get_state(ctx)  # the global options, already merged by with_globals, belong to this run
     if ctx.invoked_subcommand is None:
         if not common.has_terminal():
             # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever. The
@@ -191,6 +163,9 @@ def root(
                 "(give a command, e.g. meshdeck search --status FAILED)")
             raise typer.Exit(ExitCode.USAGE)
         open_tui(theme)
+
+
+app.callback()(with_globals(root))
 
 
 def open_tui(theme: str | None = None) -> None:

@@ -34,9 +34,12 @@ def serve(
     ] = "unmeshed",
 ) -> None:
     """Serve the mock over HTTP until Ctrl-C (the official SDK can talk to it too)."""
-    dialect = dialect.strip().lower()
-    if dialect not in ("unmeshed", "conductor"):
-        raise CliProblem(f"--dialect must be unmeshed or conductor, got {dialect!r}")
+    from console.backends import registry
+
+    try:
+        dialect = registry.kind(dialect).name
+    except ValueError as exc:
+        raise CliProblem(f"--dialect: {exc}") from None
     if require_auth is not None and not re.fullmatch(r"[^:\s]+:\S+", require_auth):
         raise CliProblem("--require-auth must look like CLIENT_ID:TOKEN")
     if faults is not None:

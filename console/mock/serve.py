@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Callable, TextIO
 
-from console.mock.app import create_app
-
 DEFAULT_AUTH = ("mock-client", "mock-token")
 
 
@@ -42,14 +40,23 @@ def conductor_snippet(host: str, port: int, require_auth: str | None) -> str:
 
 def banner(host: str, port: int, seed: int, executions: int, require_auth: str | None,
            faults: str | None = None, dialect: str = "unmeshed") -> str:
-    if dialect == "conductor":
-        auth = (f"auth required: key id {require_auth.split(':', 1)[0]!r}" if require_auth
-                else "no auth (like Conductor OSS)")
-        return (f"meshdeck mock Conductor server on http://{host}:{port}/api  "
-                f"(seed {seed}, {executions} executions; {auth})\n"
-                + (f"Injecting faults: {faults}\n" if faults else "")
-                + "Connect with the official conductor-python client:\n\n"
-                + conductor_snippet(host, port, require_auth) + "\n")
+    """What ``mock serve`` prints first: where it listens and how to connect an official client."""
+    return _BANNERS[dialect](host, port, seed, executions, require_auth, faults)
+
+
+def conductor_banner(host: str, port: int, seed: int, executions: int,
+                     require_auth: str | None, faults: str | None) -> str:
+    auth = (f"auth required: key id {require_auth.split(':', 1)[0]!r}" if require_auth
+            else "no auth (like Conductor OSS)")
+    return (f"meshdeck mock Conductor server on http://{host}:{port}/api  "
+            f"(seed {seed}, {executions} executions; {auth})\n"
+            + (f"Injecting faults: {faults}\n" if faults else "")
+            + "Connect with the official conductor-python client:\n\n"
+            + conductor_snippet(host, port, require_auth) + "\n")
+
+
+def unmeshed_banner(host: str, port: int, seed: int, executions: int,
+                    require_auth: str | None, faults: str | None) -> str:
     client_id, token = require_auth.split(":", 1) if require_auth else DEFAULT_AUTH
     auth = f"auth required: client id {client_id!r}" if require_auth else "auth: any credentials accepted"
     return (
@@ -67,13 +74,13 @@ def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: 
     """Build the app, print the URL and an SDK snippet, then run uvicorn until interrupted.
 
     ``faults``: a fault plan SPEC (``console.mock.faults``); its injected connection resets are
-    not logged as application errors. ``dialect="conductor"`` serves Conductor's REST API
-    (``console.mock.conductor_app``; ``require_auth`` is then ``KEY_ID:SECRET``)."""
+    not logged as application errors. ``dialect`` names a backend kind whose dialect is served
+    (``conductor``: Conductor's REST API under /api; ``require_auth`` is then ``KEY_ID:SECRET``)."""
     import uvicorn
 
-    factory = create_app
-    if dialect == "conductor":
-        from console.mock.conductor_app import create_conductor_app as factory
+    from console.backends import registry
+
+    factory = registry.kind(dialect).mock_factory()
     app = factory(seed=seed, executions=executions, clock=clock, require_auth=require_auth,
                   faults=faults)
     print(banner(host, port, seed, executions, require_auth, faults, dialect),
@@ -81,6 +88,10 @@ def serve(host: str = "127.0.0.1", port: int = 8080, seed: int = 7, executions: 
     if faults:
         quiet_injected_resets()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+#: Each dialect's banner, by backend kind (``console.backends.registry``).
+_BANNERS = {"unmeshed": unmeshed_banner, "conductor": conductor_banner}
 
 
 def quiet_injected_resets() -> None:

@@ -92,7 +92,7 @@ def quick(connect):
     """``quick(app, **kw)``: a client with a tiny retry backoff, so retry tests stay fast."""
     def make(app, **kw):
         client = connect(app, **kw)
-        client.backoff = 0.01
+        client.http.backoff = 0.01
         return client
     return make
 

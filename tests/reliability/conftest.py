@@ -41,7 +41,7 @@ def quick_retries(monkeypatch):
 
     def quick(*args, **kwargs):
         backend = real(*args, **kwargs)
-        backend.backoff = 0.001
+        backend.http.backoff = 0.001
         return backend
 
     monkeypatch.setattr(console.connect, "open_backend", quick)

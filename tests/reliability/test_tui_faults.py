@@ -33,7 +33,7 @@ def build(faults: str | None, read_only: bool = False, executions: int = 200):
     settings = make_settings(read_only=read_only)
     mock_app = create_app(seed=7, executions=executions, clock=clock, faults=faults)
     backend = open_backend(settings, mock_app=mock_app)
-    backend.backoff = 0.001
+    backend.http.backoff = 0.001
     app = MeshdeckApp(backend, settings, clock=clock)
     app.mock_app = mock_app
     return app

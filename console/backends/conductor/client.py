@@ -26,14 +26,8 @@ from console.backends.base import Backend, ProcessId, Unsupported
 from console.backends.conductor import shapes
 from console.backends.http import HttpTransport, RequestHook, build_base
 from console.backends.responses import parse_json
-from console.models import (
-    ActionDetail,
-    ProcessData,
-    ProcessDefinition,
-    ProcessRequest,
-    SearchQuery,
-    StepData,
-)
+from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest
+from console.models import SearchQuery, StepData
 
 #: Conductor's workflow statuses, in facet order.
 STATUSES = ("RUNNING", "PAUSED", "COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED")
@@ -81,6 +75,7 @@ class ConductorClient(Backend):
     #: Conductor's workflow statuses are a fixed enum: REVIEWED (Unmeshed's) never matches.
     CLOSED_STATUSES = True
     STATUS_ALIASES = shapes.SEARCH_STATUS
+    CREDENTIALS = ("key_id", "key_secret")
     IMPLEMENTS_COUNT = True
     NAMESPACE_LABEL = "owner app"
 
@@ -102,22 +97,8 @@ class ConductorClient(Backend):
         self._logged_in = False
         self._login_lock = asyncio.Lock()
 
-    @classmethod
-    def from_settings(cls, settings: Any, *, base_url: str | None = None,
-                      port: int | None = None, **transport: Any) -> ConductorClient:
-        return cls(base_url or settings.base_url, port if base_url else settings.port,
-                   settings.key_id, settings.key_secret, timeout=settings.timeout, **transport)
-
     def __repr__(self) -> str:
         return f"ConductorClient(base={self.base!r}, key_id={self._key_id!r})"
-
-    @property
-    def base(self) -> str:
-        return self.http.base
-
-    @property
-    def timeout(self) -> float:
-        return self.http.timeout
 
     @classmethod
     def check_id(cls, value: Any) -> ProcessId:
@@ -129,9 +110,6 @@ class ConductorClient(Backend):
             return ("would resume (it is PAUSED)" if status == "PAUSED"
                     else "would retry from the failed task")
         return None
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     # ---- auth ------------------------------------------------------------------------------
 

@@ -107,8 +107,8 @@ def process(data: dict[str, Any], steps: list[StepData] | None = None) -> Proces
     return row
 
 
-def _child_refs(wt: dict[str, Any]) -> list[str]:
-    """References of the tasks a container task (fork, switch, loop) holds directly."""
+def _children(wt: dict[str, Any]) -> list[dict[str, Any]]:
+    """The workflow tasks a container task (fork, switch, loop) holds directly."""
     kids: list[Any] = []
     for branch in wt.get("forkTasks") or []:
         kids.extend(branch or [])
@@ -116,7 +116,12 @@ def _child_refs(wt: dict[str, Any]) -> list[str]:
         kids.extend(case or [])
     kids.extend(wt.get("defaultCase") or [])
     kids.extend(wt.get("loopOver") or [])
-    return [k.get("taskReferenceName") for k in kids if isinstance(k, dict)]
+    return [k for k in kids if isinstance(k, dict)]
+
+
+def _child_refs(wt: dict[str, Any]) -> list[str]:
+    """References of the tasks a container task (fork, switch, loop) holds directly."""
+    return [k.get("taskReferenceName") for k in _children(wt)]
 
 
 def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[StepData]:
@@ -166,18 +171,11 @@ def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[Ste
 
 
 def _step_definition(wt: dict[str, Any]) -> StepDefinition:
-    kids: list[dict[str, Any]] = []
-    for branch in wt.get("forkTasks") or []:
-        kids.extend(branch or [])
-    for case in (wt.get("decisionCases") or {}).values():
-        kids.extend(case or [])
-    kids.extend(wt.get("defaultCase") or [])
-    kids.extend(wt.get("loopOver") or [])
     return validate_leniently(adapter_for(StepDefinition), {
         "name": wt.get("name"), "ref": wt.get("taskReferenceName"), "type": wt.get("type"),
         "optional": wt.get("optional"), "description": wt.get("description"),
         "input": wt.get("inputParameters"),
-        "children": [_step_definition(k) for k in kids if isinstance(k, dict)],
+        "children": [_step_definition(k) for k in _children(wt)],
     })
 
 

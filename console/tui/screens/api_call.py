@@ -250,11 +250,7 @@ class ApiCallScreen(MeshdeckScreen):
         self.app.open_process(self.process_id)
 
     def action_format(self) -> None:
-        editor = self.query_one(JsonEditor)
-        editor.format()
-        if editor.error:
-            self.notify(f"the body is not valid JSON: {editor.error}", severity="error",
-                        markup=False)
+        self.query_one(JsonEditor).format("the body")
 
     def _ready_to_copy(self) -> CallSpec | None:
         call = self.current_call()

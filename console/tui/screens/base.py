@@ -3,6 +3,7 @@
 - ``self.app`` is the ``MeshdeckApp`` (Textual's ``getters.app``), so a type checker sees
   ``self.app.backend``, ``self.app.settings``, ``self.app.mock`` and catches a misspelt one; an
   attribute the app lacks is an error, not a silent ``getattr`` default.
+- ``load()`` / ``refresh_data()``: a screen's fetch, run again after every action.
 - ``cli_flags()``: the global options a copied command line needs (profile, mock, backend).
 - A worker that raises does not reach the app (start it with ``exit_on_error=False``): the
   ``Worker.StateChanged`` handler here turns the failure into one notification, never a
@@ -14,11 +15,25 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from console.tui.app import MeshdeckApp
+
+
+def tab_keys(*tabs: str) -> list[Binding]:
+    """Keys 1, 2, 3… switch to the screen's tabs, by their ids (``steps`` -> "Steps tab")."""
+    return [Binding(str(n), f"tab('{tab}')", f"{tab.capitalize()} tab", show=False)
+            for n, tab in enumerate(tabs, start=1)]
+
+
+def loading(what: str, id: str) -> Static:
+    """The line a screen shows until its first answer comes."""
+    return Static(Text(f"Loading {what}…", style="dim"), id=id)
 
 
 class MeshdeckScreen(Screen):
@@ -28,6 +43,17 @@ class MeshdeckScreen(Screen):
 
     #: Words put before a failed worker's error in its notification, by worker group.
     FAILURE_WORDS: ClassVar[dict[str, str]] = {}
+
+    def load(self) -> object:
+        """Fetch what this screen shows (a worker); screens that show server data override it."""
+        return None
+
+    def refresh_data(self) -> None:
+        """Fetch again: on ``r``, and after an action changed executions (``ActionsDone``)."""
+        self.load()
+
+    def on_actions_done(self, _message: object) -> None:
+        self.refresh_data()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

@@ -21,7 +21,7 @@ from textual.worker import Worker
 from console.models import ProcessData
 from console.tui.app import error_text
 from console.tui.commands import PaletteCommand
-from console.tui.screens.base import MeshdeckScreen
+from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
                                               summary)
 from console.tui.widgets.json_view import JsonView
@@ -50,11 +50,7 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 tooltip="Mark this execution reviewed (asks first)"),
         Binding("R", "act('rerun')", "Rerun",
                 tooltip="Start it again with the same input (asks first)"),
-        Binding("1", "tab('steps')", "Steps tab", show=False),
-        Binding("2", "tab('timeline')", "Timeline tab", show=False),
-        Binding("3", "tab('input')", "Input tab", show=False),
-        Binding("4", "tab('output')", "Output tab", show=False),
-        Binding("5", "tab('state')", "State tab", show=False),
+        *tab_keys("steps", "timeline", "input", "output", "state"),
     ]
 
     def __init__(self, process_id: str) -> None:
@@ -67,7 +63,7 @@ class ExecutionDetailScreen(MeshdeckScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(f"Loading process {self.process_id}…", style="dim"), id="summary")
+        yield loading(f"process {self.process_id}", "summary")
         yield Static(id="failure")
         with TabbedContent(id="tabs"):
             with TabPane("Steps", id="steps"):
@@ -89,13 +85,6 @@ class ExecutionDetailScreen(MeshdeckScreen):
         self.refresh_data()
 
     # ---- data ------------------------------------------------------------------------------
-
-    def refresh_data(self) -> None:
-        """Fetch the execution again (also called by the app after an action)."""
-        self.load()
-
-    def on_actions_done(self, _message: Any) -> None:
-        self.refresh_data()
 
     @work(exclusive=True, group="detail-load", exit_on_error=False)
     async def load(self) -> None:

@@ -5,8 +5,6 @@ tested without running an app.
 
 from __future__ import annotations
 
-from typing import Any
-
 import shlex
 from dataclasses import dataclass
 from datetime import datetime

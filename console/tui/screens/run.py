@@ -153,11 +153,7 @@ class RunScreen(MeshdeckScreen):
             self.fill_default(self.definitions[key])
 
     def action_format(self) -> None:
-        editor = self.query_one(JsonEditor)
-        editor.format()
-        if editor.error:
-            self.notify(f"the input is not valid JSON: {editor.error}", severity="error",
-                        markup=False)
+        self.query_one(JsonEditor).format("the input")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run-go":

@@ -22,7 +22,7 @@ from textual.worker import Worker
 from console import format as fmt
 from console.models import StepData, StepExecution, extract_error
 from console.tui.app import error_text
-from console.tui.screens.base import MeshdeckScreen
+from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import step_line
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import STATUS_GLYPHS
@@ -122,9 +122,7 @@ class StepScreen(MeshdeckScreen):
         Binding("escape", "back", "Back", tooltip="Back to the execution"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch this step again"),
         Binding("y", "copy_cli", "Copy CLI", tooltip="Copy `meshdeck step ID`"),
-        Binding("1", "tab('attempts')", "Attempts tab", show=False),
-        Binding("2", "tab('input')", "Input tab", show=False),
-        Binding("3", "tab('output')", "Output tab", show=False),
+        *tab_keys("attempts", "input", "output"),
     ]
 
     def __init__(self, step_id: str, step: StepData | None = None) -> None:
@@ -135,7 +133,7 @@ class StepScreen(MeshdeckScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(f"Loading step {self.step_id}…", style="dim"), id="step-summary")
+        yield loading(f"step {self.step_id}", "step-summary")
         yield Static(id="step-error")
         with TabbedContent(id="step-tabs"):
             with TabPane("Attempts", id="attempts"):
@@ -155,12 +153,6 @@ class StepScreen(MeshdeckScreen):
         self.query_one("#attempt-table").focus()
         if self.step is not None:
             self.show(self.step)
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        self.load()
-
-    def on_actions_done(self, _message: object) -> None:
         self.refresh_data()
 
     @work(exclusive=True, group="step-load", exit_on_error=False)

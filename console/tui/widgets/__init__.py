@@ -1,0 +1,2 @@
+"""Widgets the screens are built from: the virtual table, filter bar, facets, step tree, timeline,
+JSON viewer and editor."""

@@ -49,13 +49,16 @@ class JsonEditor(TextArea):
         self.remove_class("-invalid")
         return value
 
-    def format(self) -> None:
-        """Pretty-print the body (2-space indent) when it is valid."""
+    def format(self, what: str = "the body") -> None:
+        """Pretty-print the text (2-space indent) when it is valid JSON; else point at the
+        mistake and say so (``what``: how the screen names this text)."""
         import json
 
         value = self.check()
         if value is not None:
             self.load_text(json.dumps(value, indent=2, ensure_ascii=False) if value else "{}")
+        elif self.error is not None:
+            self.notify(f"{what} is not valid JSON: {self.error}", severity="error", markup=False)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self.error is not None:  # the user is fixing it: stop shouting
