@@ -59,7 +59,7 @@ def _digits(key: str, value: Any) -> Any:
 
 # The settings resolved key by key (flag > env > file > default); token and secret have their own rules.
 _RESOLVED = ("base_url", "port", "client_id", "namespace", "read_only", "theme", "banner", "timeout",
-             "backend", "key_id")
+             "backend", "key_id", "data_dir")
 
 
 def _flag(key: str) -> str:
@@ -89,6 +89,8 @@ class Settings:
     key_id: str | None = None  # Orkes: key id, exchanged with key_secret at POST /token
     key_secret: SecretStr | None = None
     secret_from: str | None = None  # e.g. "env CONDUCTOR_AUTH_SECRET"; never the secret itself
+    #: The profile's data folder; ``MESHDECK_DATA_DIR`` wins over it (``services.data_folder``).
+    data_dir: str | None = None
     profile_read_only: bool = False  # the profile says read_only = true (a flag may say so too)
 
     def read_only_causes(self) -> list[str]:
@@ -112,6 +114,7 @@ class Settings:
             "timeout": self.timeout, "backend": self.backend, "key_id": self.key_id,
             "key_secret": (f"set (from {self.secret_from})" if self.key_secret is not None
                            else "not set"),
+            "data_dir": self.data_dir,
         }
 
 

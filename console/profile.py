@@ -60,6 +60,9 @@ class Profile(BaseModel):
     """Orkes: the key secret itself. Discouraged: prefer ``secret_env``."""
     secret_env: str | None = None
     """Orkes: the environment variable that holds the key secret (``CONDUCTOR_AUTH_SECRET`` wins)."""
+    data_dir: str | None = None
+    """Where meshdeck keeps the API call history and the action journal for this profile
+    (``MESHDECK_DATA_DIR`` wins; default: the platform's user data folder)."""
 
 
 SECRET_KEYS = frozenset(k for k, f in Profile.model_fields.items() if f.annotation == SecretStr | None)

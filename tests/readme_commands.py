@@ -4,8 +4,9 @@
 continuations joined, comments dropped). ``parse(line, env)``: the meshdeck pipelines of one line,
 with what a shell would do around them: ``NAME=value`` and ``export`` set variables, ``$NAME``
 expands, ``A | B`` feeds A's stdout to B, ``> file`` writes stdout to a file, ``$(meshdeck ...)``
-is replaced by its output's words, ``cmd || echo`` expects ``cmd`` to fail. Words that are not
-meshdeck commands (``python3 -m venv``, ``echo``, ``if``/``then``) are not run.
+is replaced by its output's words, ``cmd || echo`` expects ``cmd`` to fail. A line's commands
+that are not meshdeck (``python3 -m venv``, ``echo``, ``if``/``then``) are not run, except another
+program between meshdeck commands of one pipeline (``meshdeck ... | jq ... | meshdeck ...``).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ _OPERATORS = {";", "&&", "||", "|", "&", "(", ")"}
 @dataclass
 class Command:
     """One meshdeck invocation: its arguments (``$(...)`` left as ``Command`` parts), the
-    variables set for it alone, and where its stdout goes."""
+    variables set for it alone, and where its stdout goes. ``program`` is set for another
+    program in a meshdeck pipeline (``| jq -r '.[0].ids[]' |``): its full argv is ``argv``."""
 
     argv: list[str | Command]
     env: dict[str, str] = field(default_factory=dict)
     stdout_to: str | None = None
+    program: str | None = None
 
 
 @dataclass
@@ -89,12 +92,12 @@ def parse(line: str, env: dict[str, str]) -> list[Pipeline]:
 
     for i, token in enumerate(tokens + [";"]):
         if token in _OPERATORS or token in (">", ">>", "<", ">&"):
-            if token in (">", ">>") and current is not None:
+            if token in (">", ">>"):
                 words.append(token)
                 continue
             end_command()
             if token != "|":
-                if current:
+                if any(c.program is None for c in current):  # a pipeline meshdeck is part of
                     follows = tokens[i] if i < len(tokens) else ""
                     pipelines.append(Pipeline(list(current), may_fail=follows == "||", text=line))
                 current.clear()
@@ -116,8 +119,8 @@ def _command(words: list[str], env: dict[str, str], inner: list[str]) -> Command
     if not words:
         env.update(own)  # ``PROC=`` or ``export A=1 B=2``: variables of the shell
         return None
-    if not is_meshdeck(words[0]):
-        return None
+    if not is_meshdeck(words[0]):  # kept only if it is part of a meshdeck pipeline
+        return Command([_expand(w, env) for w in words], own, program=words[0])
     argv: list[str | Command] = []
     stdout_to = None
     rest = iter(words[1:])

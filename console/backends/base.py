@@ -60,6 +60,11 @@ class Backend(ABC):
     #: meshdeck status words this backend searches under another of its own (Conductor's
     #: TERMINATED stands for CANCELLED).
     STATUS_ALIASES: ClassVar[Mapping[str, str]] = {}
+    #: The trigger types and process types a search may filter by (a typed value is checked
+    #: against them before anything is sent). Empty: no such filter here (see
+    #: ``UNSUPPORTED_FILTERS``).
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    PROCESS_TYPES: ClassVar[tuple[str, ...]] = ()
     #: ``count()`` gives an exact number of matches.
     IMPLEMENTS_COUNT: ClassVar[bool] = False
     #: ``call_api_mapping()`` and ``stream_api_mapping()`` work.
@@ -117,14 +122,21 @@ class Backend(ABC):
 
     @classmethod
     def unsupported_filters(cls, query: SearchQuery) -> list[str]:
-        """One phrase per filter of ``query`` this backend cannot honour (empty: all fine),
-        statuses it cannot have included when its set of statuses is closed."""
-        found = [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
+        """One phrase per filter of ``query`` this backend cannot honour, or whose value it does
+        not know (``TRIGGERS``, ``PROCESS_TYPES``; statuses where its set is closed) (empty: all
+        fine)."""
+        problems = [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
+        for label, given, known in (("trigger", query.trigger_types, cls.TRIGGERS),
+                                    ("type", query.process_types, cls.PROCESS_TYPES)):
+            wrong = [value for value in given if known and value not in known]
+            if wrong:
+                problems.append(f"{label} {', '.join(wrong)} (known: {', '.join(known)})")
         if cls.CLOSED_STATUSES:
             odd = [s for s in query.statuses if s not in cls.STATUSES and s not in cls.STATUS_ALIASES]
             if odd:
-                found.append(f"status {', '.join(odd)} (its statuses are {', '.join(cls.STATUSES)})")
-        return found
+                problems.append(f"status {', '.join(odd)} (its statuses are "
+                                f"{', '.join(cls.STATUSES)})")
+        return problems
 
     @classmethod
     def check_filters(cls, query: SearchQuery) -> None:

@@ -25,6 +25,8 @@ from console.models import (
     ProcessData,
     ProcessDefinition,
     ProcessRequest,
+    ProcessTriggerType,
+    ProcessType,
     SearchQuery,
     StepData,
 )
@@ -61,6 +63,8 @@ class UnmeshedClient(Backend):
         "restart": "Unmeshed has no restart: rerun starts the execution again as a new process",
     }
     CREDENTIALS = ("client_id", "token")
+    TRIGGERS = tuple(ProcessTriggerType)
+    PROCESS_TYPES = tuple(ProcessType)
     IMPLEMENTS_API_MAPPINGS = True
     IMPLEMENTS_RERUN_VERSION = True
 
@@ -127,6 +131,10 @@ class UnmeshedClient(Backend):
         return await self._json("GET", f"api/process/stepContext/{_id(step_id)}", adapter_for(StepData))
 
     async def search(self, query: SearchQuery) -> list[ProcessData]:
+        problems = self.unsupported_filters(query)
+        if problems:  # an unknown trigger would match nothing, silently
+            raise errors.BadRequest(f"the {self.KIND} backend cannot search by "
+                                    + "; ".join(problems))
         return await self._json("GET", "api/stats/process/search", _process_list,
                                 params=query.to_params())
 

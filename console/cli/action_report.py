@@ -104,11 +104,12 @@ def send(action: str, targets: list[str], reason: str | None,
          version: int | None) -> tuple[BulkOutcome, bool]:
     """Send through the one engine with a progress bar on a terminal; the outcome is complete
     even when interrupted (ids never sent are "not sent", ids in flight "unknown")."""
-    from console.cli.common import stderr_is_tty
+    from console.cli.common import session_journal, stderr_is_tty
     from console.services.actions import run_action, unique_ids
 
     outcome = BulkOutcome.start(action, unique_ids(targets))
     stop = _Stop()
+    journal = session_journal()
 
     async def body(backend):
         progress = None
@@ -127,7 +128,8 @@ def send(action: str, targets: list[str], reason: str | None,
 
         try:
             await run_action(backend, action, targets, reason=reason, version=version,
-                             on_progress=on_progress, stop=lambda: stop.asked, outcome=outcome)
+                             on_progress=on_progress, stop=lambda: stop.asked, outcome=outcome,
+                             journal=journal)
         finally:
             if progress is not None:
                 progress.stop()

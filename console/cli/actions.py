@@ -22,14 +22,17 @@ from console.cli.common import (
     expand_ids,
     get_state,
     refuse_if_read_only,
+    refuse_unsupported_filters,
     run_with_backend,
 )
+from console.cli.completion import complete_result_format
 from console.cli.options import OUTPUT, DryRunOpt, Filters, IdsArg, YesOpt, with_filters, with_globals
 from console.services.action_specs import ACTIONS, ActionSpec
 
 ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (recorded by the server).")]
 ResultFormat = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FORMAT", rich_help_panel=OUTPUT,
+    autocompletion=complete_result_format,
     help="table, json, ndjson or ids (ids that worked) (default: table).")]
 MaxOpt = Annotated[int | None, typer.Option(
     "--max", min=1, metavar="N",
@@ -103,7 +106,8 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
         # Statuses are not fetched first: the server says per id what it did (--dry-run asks).
         items = [PlanItem(pid, None, True, "") for pid in checked_ids(state, targets)]
         return selection.Selection(action, items, len(items)), used_stdin
-    query = filters.checked_query(state)  # type: ignore[union-attr]
+    query = filters.query()  # type: ignore[union-attr]
+    refuse_unsupported_filters(state, query)
 
     async def matching(backend):
         return await selection.by_query(backend, action, query, limit)

@@ -211,6 +211,19 @@ def mock_app(state: State) -> Any:
     return connect.new_mock_app(state.settings().backend, faults=plan)
 
 
+def session_journal(state: State | None = None) -> Any:
+    """The action journal of this command (``console.services.journal``): in the data folder of
+    its settings, a mock-only folder with ``--mock``. A journal that cannot be written is a
+    warning on stderr: the action itself was sent."""
+    from console.services.data_folder import data_folder
+    from console.services.journal import Journal
+
+    state = state or get_state()
+    settings = state.settings()
+    return Journal(data_folder(settings, mock=state.mock), settings.profile,
+                   on_problem=lambda problem: err(f"meshdeck: warning: {problem}"))
+
+
 def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | None = None) -> T:
     """Open the backend, run ``body(backend)`` in one ``asyncio.run``, close it in ``finally``."""
     import asyncio
@@ -307,6 +320,29 @@ def backend_class(state: State) -> Any:
         return registry.kind(state.settings().backend).client_class()
     except ValueError as exc:
         raise CliProblem(str(exc)) from None
+
+
+def refuse_unsupported_filters(state: State, query: Any) -> None:
+    """The one check of a query before it is sent (search, the actions selecting by query,
+    failures): a filter this backend cannot search by, a trigger / type it does not know, or a
+    status outside its closed set is a usage error naming each (never silently dropped). A
+    status meshdeck does not know is then searched with a warning where statuses are an open
+    set (a newer server may have it)."""
+    from console.cli.options import KNOWN_STATUSES
+    from console.errors import MeshdeckError
+
+    try:
+        backend_class(state).check_filters(query)
+    except MeshdeckError as exc:
+        raise CliProblem(str(exc)) from None
+    unknown = [s for s in query.statuses if s not in KNOWN_STATUSES]
+    if unknown:
+        import difflib
+
+        near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
+            f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
 
 
 def checked_ids(state: State, ids: Iterable[str]) -> list[str]:

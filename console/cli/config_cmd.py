@@ -87,13 +87,19 @@ def show(output: FormatOpt = None) -> None:
     from console.cli.output import choose_format, key_values, write_json
 
     fmt = choose_format(output, ("table", "json"))
-    settings = get_state().settings()  # warns about a readable file holding a token
+    from console.services.data_folder import data_folder
+
+    state = get_state()
+    settings = state.settings()  # warns about a readable file holding a token
     shown = settings.masked()
+    folder = str(data_folder(settings, mock=state.mock))  # history and journal go here
     if fmt == "json":
-        write_json({**shown, "config_file": str(settings.config_file), "source": settings.source})
+        write_json({**shown, "config_file": str(settings.config_file), "data_folder": folder,
+                    "source": settings.source})
         return
     key_values([(key, f"{'' if value is None else value}  ({settings.source.get(key, 'default')})")
-                for key, value in shown.items()] + [("config file", str(settings.config_file))])
+                for key, value in shown.items()] + [("config file", str(settings.config_file)),
+                                                    ("data folder", folder)])
 
 
 app.command("show")(with_globals(show))

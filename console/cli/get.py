@@ -38,7 +38,14 @@ def get(
     from console.cli.output import choose_format
 
     fmt = choose_format(output, GET_FORMATS)
-    targets, _ = expand_ids(ids)
+    targets, used_stdin = expand_ids(ids)
+    if not targets and used_stdin:  # a pipe that found nothing: nothing to show, as for actions
+        if fmt == "json":
+            from console.cli.output import write_json
+
+            write_json([])
+        err("nothing to get: no ids on stdin")
+        return
     if not targets:
         raise CliProblem("name at least one process id (or '-' to read ids from stdin)")
     targets = checked_ids(get_state(), targets)

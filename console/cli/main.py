@@ -15,7 +15,21 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from console.cli import actions, common, config_cmd, definitions, get, mock_cmd, run, search, serve_web
+from console.cli import (
+    actions,
+    common,
+    config_cmd,
+    definitions,
+    diff,
+    failures,
+    get,
+    journal_cmd,
+    mock_cmd,
+    run,
+    search,
+    serve_web,
+    views_cmd,
+)
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
     with_globals,
@@ -199,8 +213,9 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
 
-for module in (search, get, actions, run, definitions, serve_web):
+for module in (search, failures, get, diff, journal_cmd, actions, run, definitions, serve_web):
     module.register(app)
+app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
 app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
 app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
 

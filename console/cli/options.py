@@ -12,6 +12,7 @@ from typing import Annotated, Any, get_type_hints
 
 import typer
 
+from console.cli import completion
 from console.cli.common import get_state
 
 GLOBAL = "Global options"
@@ -21,7 +22,7 @@ OUTPUT = "Output"
 # --- global options -------------------------------------------------------------------------------
 
 ProfileOpt = Annotated[str | None, typer.Option(
-    "--profile", metavar="NAME", rich_help_panel=GLOBAL,
+    "--profile", metavar="NAME", rich_help_panel=GLOBAL, autocompletion=completion.complete_profile,
     help="Profile from the config file (see meshdeck config profiles).")]
 BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", metavar="URL", rich_help_panel=GLOBAL,
@@ -53,7 +54,7 @@ MockFaultsOpt = Annotated[str | None, typer.Option(
     help="With --mock: make the embedded mock misbehave, e.g. 'latency=200ms,error_rate=0.2' "
          "(env MESHDECK_MOCK_FAULTS; see 'Fault injection' in the README).")]
 BackendOpt = Annotated[str | None, typer.Option(
-    "--backend", metavar="KIND", rich_help_panel=GLOBAL,
+    "--backend", metavar="KIND", rich_help_panel=GLOBAL, autocompletion=completion.complete_backend,
     help="unmeshed (default) or conductor (Conductor OSS or Orkes; base URL like "
          "http://host:8080/api) (env MESHDECK_BACKEND; profile key backend).")]
 VerboseOpt = Annotated[bool, typer.Option(
@@ -99,6 +100,7 @@ def with_globals(func: Callable[..., Any]) -> Callable[..., Any]:
 
 ListFormat = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FORMAT", rich_help_panel=OUTPUT,
+    autocompletion=completion.complete_list_format,
     help="table, json, ndjson, csv or ids (default: table).")]
 YesOpt = Annotated[bool, typer.Option(
     "--yes", "-y", help="Do not ask for confirmation (needed in scripts and with ids from stdin).")]
@@ -111,11 +113,14 @@ IdsArg = Annotated[list[str] | None, typer.Argument(
 # --- search filters (search, and the bulk actions selecting by query) ----------------------------
 
 NamespaceOpt = Annotated[str | None, typer.Option("--namespace", "-n", rich_help_panel=FILTERS,
+                                                  autocompletion=completion.complete_namespace,
                                                   help="Only this namespace.")]
 NameOpt = Annotated[list[str] | None, typer.Option("--name", rich_help_panel=FILTERS, metavar="NAME",
+                                                   autocompletion=completion.complete_name,
                                                    help="Process name (repeatable, or comma separated).")]
 StatusOpt = Annotated[list[str] | None, typer.Option(
     "--status", "-s", rich_help_panel=FILTERS, metavar="STATUS",
+    autocompletion=completion.complete_status,
     help="RUNNING, COMPLETED, FAILED, TIMED_OUT, CANCELLED, TERMINATED or REVIEWED (PAUSED on "
          "Conductor); any case, repeatable or comma separated.")]
 TriggerOpt = Annotated[list[str] | None, typer.Option(
@@ -142,7 +147,8 @@ SinceOpt = Annotated[str | None, typer.Option(
     "--since", rich_help_panel=FILTERS, metavar="WHEN",
     help="Started after: 15m, 2h, 3d, 1w ago or an ISO time (default 24h).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", rich_help_panel=FILTERS, metavar="WHEN",
-                                              help="Started before: same forms as --since.")]
+                                              help="Started before: same forms as --since (needs "
+                                                   "--since).")]
 
 KNOWN_STATUSES = ("RUNNING", "COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "TERMINATED", "REVIEWED",
                   "PAUSED")
@@ -188,44 +194,27 @@ class Filters:
     def given(self) -> bool:
         return any(getattr(self, name) for name in FILTER_NAMES)
 
-    def checked_query(self, state: Any, limit: int = 100, offset: int = 0):
-        """The SearchQuery for the backend ``state`` opens (search and the actions selecting by
-        query both come here): a filter that backend cannot honour is refused (exit 2, with the
-        reason) before anything is sent, never dropped; a status meshdeck does not know is
-        searched with a warning where statuses are an open set."""
-        from console.cli.common import CliProblem, backend_class
-        from console.errors import MeshdeckError
-
-        query = self.query(limit, offset)
-        try:
-            backend_class(state).check_filters(query)
-        except MeshdeckError as exc:
-            raise CliProblem(str(exc)) from None
-        unknown = [s for s in query.statuses if s not in KNOWN_STATUSES]
-        if unknown:  # an open set: a newer server may know it; warn, then ask
-            import difflib
-
-            from console.cli.common import err
-
-            near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
-            hint = f" (did you mean {', '.join(near)}?)" if near else ""
-            err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
-                f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
-        return query
-
     def query(self, limit: int = 100, offset: int = 0):
         """The SearchQuery these filters describe (``--since`` defaults to 24h, like the SDK),
-        not yet checked against a backend (``checked_query`` does that)."""
+        not yet checked against a backend (``common.refuse_unsupported_filters`` does that).
+
+        ``--until`` alone is refused: "the 24 hours before now, ending at --until" would be
+        empty or cut short for any older --until, so the start must be said."""
         from console.cli.common import CliProblem, split_values
         from console.models import SearchQuery
         from console.services.search import parse_time, to_epoch_ms
 
         statuses = split_values(self.status, upper=True)
+        if self.until and not self.since:
+            raise CliProblem("--until needs --since too (a window with only an end has no "
+                             "start), e.g. --since 2026-11-25T00:00 --until 2026-11-25T06:00")
         try:
             since = parse_time(self.since or "24h")
             until = parse_time(self.until) if self.until else None
         except ValueError as exc:
             raise CliProblem(str(exc)) from None
+        if until is not None and until < since:
+            raise CliProblem("--until is before --since: the window would be empty")
         return SearchQuery(
             start_time_epoch=to_epoch_ms(since),
             end_time_epoch=to_epoch_ms(until) if until else None,

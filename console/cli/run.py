@@ -15,6 +15,7 @@ from console.cli.common import (
     read_json_arg,
     refuse_if_read_only,
     run_with_backend,
+    session_journal,
     split_name,
     warn_dropped,
 )
@@ -57,14 +58,16 @@ def run(
     if data is not None and not isinstance(data, dict):
         raise CliProblem(f"--input must be a JSON object, got {type(data).__name__}")
 
+    journal = session_journal(state)
+
     async def body(backend):
         from console.models import ProcessRequest
+        from console.services.starting import start_process
 
         request = ProcessRequest(namespace=namespace, name=name, version=version, input=data,
                                  correlation_id=correlation_id, request_id=request_id)
-        if sync:
-            return await backend.run_sync(request, timeout=timeout)
-        return await backend.run_async(request)
+        return await start_process(backend, request, sync=sync, timeout=timeout,
+                                   journal=journal)
 
     process = run_with_backend(body)
     warn_dropped([process])
@@ -127,6 +130,7 @@ def call(
     # Any call to an API mapping starts a process, GET included.
     refuse_if_read_only(state, "call an API mapping")
     body_data = read_json_arg(data, "--data")
+    journal = session_journal(state)
 
     async def body(backend):
         from console.cli.output import write_json, write_ndjson
@@ -134,7 +138,7 @@ def call(
 
         answer = await send(backend, endpoint, method=method, body=body_data, call_type=kind,
                             request_id=request_id, correlation_id=correlation_id,
-                            on_item=lambda item, n: write_ndjson([item]))
+                            on_item=lambda item, n: write_ndjson([item]), journal=journal)
         if kind != "STREAM":
             write_json(answer)
 

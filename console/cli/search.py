@@ -6,8 +6,15 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import err, get_state, run_with_backend, warn_dropped
+from console.cli.common import (
+    err,
+    get_state,
+    refuse_unsupported_filters,
+    run_with_backend,
+    warn_dropped,
+)
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
+from console.cli.query_opts import QueryOpt, ViewOpt, combine, load_view
 
 
 def search(
@@ -21,18 +28,28 @@ def search(
         "--columns", rich_help_panel=OUTPUT, metavar="A,B,...",
         help="Columns for table, csv and json: id, namespace, name, version, status, trigger, type, "
              "started, updated, duration, correlation, request, error.")] = None,
+    query_line: QueryOpt = None,
+    view: ViewOpt = None,
 ) -> None:
     """Find executions (newest first; the last 24 hours unless --since says otherwise).
 
     Examples:  meshdeck search --status failed --since 2h
                meshdeck search --name checkout --status FAILED,TIMED_OUT -o ids
+               meshdeck search --query 'status:FAILED name:checkout since:2h text:"gateway"'
+               meshdeck search --view failing-checkout --since 1h
     """
     from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS
     from console.cli.output import RowWriter, choose_format, pick_columns
 
     fmt = choose_format(output)
+    saved = load_view(view) if view is not None else None
+    filters = combine(filters, query_line, saved)
+    if columns is None and saved is not None and saved.columns:
+        columns = ",".join(saved.columns)
     cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
-    query = filters.checked_query(get_state(), limit=limit, offset=offset)
+    order = sort_key(saved, all_) if saved is not None else None
+    query = filters.query(limit=limit, offset=offset)
+    refuse_unsupported_filters(get_state(), query)
     writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
                        columns_chosen=columns is not None)
 
@@ -47,8 +64,9 @@ def search(
                 odd.extend(p for p in rows if p.dropped)
             return False
         page = await fetch_page(backend, query)
-        writer.write(page.rows)
-        odd.extend(p for p in page.rows if p.dropped)
+        rows = sorted(page.rows, key=order[0], reverse=order[1]) if order else page.rows
+        writer.write(rows)
+        odd.extend(p for p in rows if p.dropped)
         return page.has_more
 
     try:
@@ -64,6 +82,26 @@ def search(
         err("no execution matches (searched the last 24 hours unless --since was given)")
     elif has_more and fmt == "table":
         err(f"showing {writer.count} (more match: use --all, --limit or --offset {offset + limit})")
+
+
+def sort_key(view, all_: bool):
+    """(key, descending) to sort a page by the view's sort column; None without one. With
+    ``--all`` rows are written as they come, so the sort is not applied (and that is said)."""
+    from console.cli.columns import PROCESS_COLUMNS
+
+    if view.sort_column is None:
+        return None
+    by_name = {c.name: c for c in PROCESS_COLUMNS}
+    column = by_name.get(view.sort_column)
+    if column is None:
+        err(f"meshdeck: warning: view {view.name!r} sorts by {view.sort_column!r}, which is not a "
+            f"column here; newest first instead")
+        return None
+    if all_:
+        err(f"meshdeck: warning: --all writes rows as they come, newest first: view "
+            f"{view.name!r}'s sort by {view.sort_column} is not applied")
+        return None
+    return (lambda p: (column.value(p) is None, column.value(p))), view.descending
 
 
 def register(app: typer.Typer) -> None:

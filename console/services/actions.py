@@ -6,6 +6,8 @@
   happened), not sent. The outcome fills in as answers come, so an interruption (``stop``
   asked, Ctrl-C, a cancelled worker) still leaves a true account of every id.
 - Nothing here resends anything: a request that failed or went unanswered is reported.
+- Given a ``Journal`` (``console.services.journal``), the run is journaled when it ends, however
+  it ends (a ``finally``): the CLI and the TUI each hand theirs in.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from console.backends.http import CHECK_HINT
 from console.models import ActionDetail
 from console.outcomes import BulkOutcome
 from console.services.action_specs import spec
+from console.services.journal import Journal, recording_outcome
 
 #: A progress hook: (ids done so far, total ids).
 ProgressHook = Callable[[int, int], None]
@@ -78,19 +81,23 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
 async def run_action(backend: Backend, action: str, ids: Sequence[str], *,
                      reason: str | None = None, version: int | None = None,
                      on_progress: ProgressHook | None = None, stop: StopCheck | None = None,
-                     outcome: BulkOutcome | None = None) -> BulkOutcome:
+                     outcome: BulkOutcome | None = None,
+                     journal: Journal | None = None) -> BulkOutcome:
     """Send ``action`` for ``ids`` and return the per-id outcome (also filled in as it goes in
     ``outcome``, for a caller that may be interrupted). ``reason`` is sent only where the
-    action takes one; ``version`` is rerun's definition version."""
+    action takes one; ``version`` is rerun's definition version; ``journal`` records the run
+    when it ends, interrupted or not."""
     words = spec(action)
     why_not = backend.unsupported(action)
     if why_not:
         raise errors.BadRequest(why_not)
     outcome = outcome or BulkOutcome.start(action, unique_ids(ids))
-    if words.bulk:
-        await _chunks(backend, outcome, reason if words.takes_reason else None, on_progress, stop)
-    else:
-        await _one_by_one(backend, outcome, version, on_progress, stop)
+    with recording_outcome(journal, backend.base, outcome, reason):
+        if words.bulk:
+            await _chunks(backend, outcome, reason if words.takes_reason else None, on_progress,
+                          stop)
+        else:
+            await _one_by_one(backend, outcome, version, on_progress, stop)
     return outcome
 
 

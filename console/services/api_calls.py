@@ -4,27 +4,25 @@ Plain Python (no Textual) so the TUI's API screen stays thin and this can be tes
 
 History: one JSON file per profile, ``<data dir>/history/<profile>.json`` (``default.json``
 without a profile), newest first, at most ``HISTORY_LIMIT`` calls; calling the same thing again
-moves it to the top. The data dir is ``$MESHDECK_DATA_DIR`` if set, else
-``platformdirs.user_data_path("meshdeck")``. Only what the user typed is kept (endpoint, method,
-call type, ids, body) plus when and how it went: never a token.
+moves it to the top. The data dir is the caller's ``folder`` (the TUI passes its own, which is a
+mock-only folder under ``--mock``), else ``console.services.data_folder.data_folder()``. Only what
+the user typed is kept (endpoint, method, call type, ids, body) plus when and how it went: never a
+token.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shlex
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from console.atomic_write import write_private
-
-DATA_DIR_ENV = "MESHDECK_DATA_DIR"
+from console.services.data_folder import data_folder
+from console.services.journal import Journal, recording_start
 HISTORY_LIMIT = 50
 METHODS = ("POST", "GET")
 CALL_TYPES = ("SYNC", "ASYNC", "STREAM")
@@ -118,11 +116,6 @@ def _compact(body: str) -> str:
 
 # ---- history ---------------------------------------------------------------------------------
 
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV, "").strip()
-    return Path(override).expanduser() if override else platformdirs.user_data_path("meshdeck")
-
-
 def history_key(profile: str | None, server: str | None = None) -> str:
     """Whose history: the profile, and the server it talks to, so calls made against the mock
     (or another server) are never offered for re-sending to production."""
@@ -132,15 +125,16 @@ def history_key(profile: str | None, server: str | None = None) -> str:
     return key
 
 
-def history_path(profile: str | None) -> Path:
+def history_path(profile: str | None, folder: Path | None = None) -> Path:
+    """The history file of ``profile`` in ``folder`` (default: the data folder)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", profile) if profile else "default"
-    return data_dir() / "history" / f"{safe}.json"
+    return (folder or data_folder()) / "history" / f"{safe}.json"
 
 
-def load_history(profile: str | None) -> list[CallSpec]:
+def load_history(profile: str | None, folder: Path | None = None) -> list[CallSpec]:
     """The saved calls, newest first; an unreadable or damaged file reads as no history."""
     try:
-        data = json.loads(history_path(profile).read_text("utf-8"))
+        data = json.loads(history_path(profile, folder).read_text("utf-8"))
     except (OSError, ValueError):
         return []
     calls = [CallSpec.from_dict(item) for item in data] if isinstance(data, list) else []
@@ -152,18 +146,18 @@ def add_to_history(history: list[CallSpec], call: CallSpec) -> list[CallSpec]:
     return [call, *(c for c in history if c.key() != call.key())][:HISTORY_LIMIT]
 
 
-def save_history(profile: str | None, history: list[CallSpec]) -> Path:
+def save_history(profile: str | None, history: list[CallSpec], folder: Path | None = None) -> Path:
     """Write atomically (0600: bodies may hold customer data). OSError is the caller's to show."""
-    path = history_path(profile)
+    path = history_path(profile, folder)
     text = json.dumps([asdict(c) for c in history[:HISTORY_LIMIT]], indent=1)
     write_private(path, text.encode("utf-8"))
     return path
 
 
-def record(profile: str | None, call: CallSpec) -> list[CallSpec]:
+def record(profile: str | None, call: CallSpec, folder: Path | None = None) -> list[CallSpec]:
     """Add ``call`` to the profile's saved history and return the new history."""
-    history = add_to_history(load_history(profile), call)
-    save_history(profile, history)
+    history = add_to_history(load_history(profile, folder), call)
+    save_history(profile, history, folder)
     return history
 
 
@@ -240,18 +234,25 @@ def server_base(settings: Any) -> str:
 
 async def send(backend: Any, endpoint: str, *, method: str, body: Any, call_type: str,
                request_id: str | None = None, correlation_id: str | None = None,
-               on_item: Any = None) -> Any:
+               on_item: Any = None, journal: Journal | None = None) -> Any:
     """Call an API mapping once (never resent). STREAM yields each item to ``on_item`` as it
-    comes and answers with the list of them; the others answer with the server's JSON."""
-    if call_type == "STREAM":
-        items: list[Any] = []
-        async for item in backend.stream_api_mapping(endpoint, method=method, body=body,
-                                                     request_id=request_id,
-                                                     correlation_id=correlation_id):
-            items.append(item)
-            if on_item is not None:
-                on_item(item, len(items))
-        return items
-    return await backend.call_api_mapping(endpoint, method=method, body=body,
-                                          request_id=request_id, correlation_id=correlation_id,
-                                          call_type=call_type)
+    comes and answers with the list of them; the others answer with the server's JSON. The
+    call is journaled (a call starts a process): the endpoint and the process it started,
+    never the body."""
+    target = f"{method} {clean_endpoint(endpoint)} ({call_type})"
+    with recording_start(journal, backend.base, "call", target) as entry:
+        if call_type == "STREAM":
+            answer: Any = []
+            async for item in backend.stream_api_mapping(endpoint, method=method, body=body,
+                                                         request_id=request_id,
+                                                         correlation_id=correlation_id):
+                answer.append(item)
+                if on_item is not None:
+                    on_item(item, len(answer))
+        else:
+            answer = await backend.call_api_mapping(endpoint, method=method, body=body,
+                                                    request_id=request_id,
+                                                    correlation_id=correlation_id,
+                                                    call_type=call_type)
+        entry.add_started(process_id_in(answer))
+    return answer

@@ -4,13 +4,18 @@ a page plus "is there more", a capped count, and a stream of every page."""
 from __future__ import annotations
 
 import re
+import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from console.backends.base import Backend
 from console.errors import BadResponse
 from console.models import ProcessData, SearchQuery
+
+if TYPE_CHECKING:  # the contract, for annotations: importing it loads httpx
+    from console.backends.base import Backend
 
 #: Where counting stops: beyond it a count shows as "10,000+".
 COUNT_CAP = 10_000
@@ -32,6 +37,11 @@ class Count:
 
     def __str__(self) -> str:
         return f"{self.value:,}+" if self.capped else f"{self.value:,}"
+
+    @property
+    def words(self) -> str:
+        """``at least 7,000`` (counting stopped at a cap) or ``9,172`` (exact)."""
+        return f"at least {self.value:,}" if self.capped else f"{self.value:,}"
 
 
 def parse_time(text: str, now: datetime | None = None) -> datetime:
@@ -120,6 +130,19 @@ async def count_by_status(backend: Backend, query: SearchQuery, statuses: Sequen
         if on_count is not None:
             on_count(status, count)
     return counts
+
+
+async def count_exactly(backend: Backend, query: SearchQuery, statuses: Sequence[str]
+                        ) -> dict[str, Count]:
+    """Exact matches of ``query`` per status, with no cap (the user asked, and waits): the
+    backend's count for each of ``statuses`` where it has one, else one walk through every
+    match tallied by status (statuses outside ``statuses`` are tallied too)."""
+    if backend.IMPLEMENTS_COUNT:
+        return await count_by_status(backend, query, statuses, cap=sys.maxsize)
+    tally: Counter[str] = Counter({status: 0 for status in statuses})
+    async for rows in iter_pages(backend, replace(query, statuses=[]).page(0, 0)):
+        tally.update(p.status or "?" for p in rows)
+    return {status: Count(n, False) for status, n in tally.items()}
 
 
 def total_count(counts: Mapping[str, Count], statuses: Iterable[str]) -> Count:

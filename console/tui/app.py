@@ -16,6 +16,8 @@ every screen behaves the same:
 - Themes: Textual's own plus the files in ``themes/`` (see ``console.tui.themes``); a theme picked
   while running is remembered for the profile.
 - ``now_ms()`` / ``now()``: the injected clock, so relative times are stable in tests.
+- ``data_folder`` (the history's folder; a mock-only one with ``mock``) and ``journal``: every
+  action, run and call the app sends is journaled there (``console.services.journal``).
 
 A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen.
 """
@@ -23,7 +25,7 @@ A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full scr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from textual.app import App
@@ -34,6 +36,8 @@ from textual.worker import Worker, WorkerState
 from console.backends.base import Backend
 from console.config import Settings
 from console.services.action_specs import ACTIONS
+from console.services.data_folder import data_folder
+from console.services.journal import Journal
 from console.tui.commands import MeshdeckCommands, PaletteCommand
 from console.tui.widgets.banner import Banner
 
@@ -80,6 +84,11 @@ class MeshdeckApp(App):
         self.read_only: bool = bool(settings.read_only)
         self._clock = clock
         self._wanted_theme = theme or settings.theme
+        #: Where the call history and the action journal go (never the real one for --mock).
+        self.data_folder = data_folder(settings, mock=mock)
+        self.journal = Journal(self.data_folder, settings.profile, clock=self.now_ms,
+                               on_problem=lambda problem: self.notify(
+                                   problem, severity="warning", markup=False))
         if settings.profile:
             self.sub_title = f"profile {settings.profile}"
 
@@ -207,11 +216,13 @@ class MeshdeckApp(App):
         bulk.refuse_read_only(self, action)
 
     def start_action(self, action: str, ids: list[str],
-                     statuses: dict[str, str | None] | None = None) -> None:
-        """The destructive flow (terminate|resume|review|rerun); see ``console.tui.bulk``."""
+                     statuses: dict[str, str | None] | None = None,
+                     not_shown: Sequence[str] = ()) -> None:
+        """The destructive flow (terminate|resume|review|rerun); see ``console.tui.bulk``.
+        ``not_shown``: those of ``ids`` not on the screen (the confirmation says so)."""
         from console.tui import bulk
 
-        bulk.start(self, action, ids, statuses)
+        bulk.start(self, action, ids, statuses, not_shown)
 
     def copy(self, text: str, what: str) -> None:
         """Copy ``text`` to the clipboard (OSC 52) and say so; short text is shown too."""

@@ -6,7 +6,8 @@
 3. Confirm in a modal: the action, how many, the ones it cannot apply to, a reason where the API
    takes one; a confirmation that would change nothing has no confirm button. Cancel sends
    nothing. Only the ids the action applies to are sent.
-4. Send in a worker with a progress bar, through the one engine (``run_action``); never retried.
+4. Send in a worker with a progress bar, through the one engine (``run_action``); never retried;
+   journaled in ``app.journal``.
 5. Show per-id results (``outcome_rows``): "retry" offers failed and not-sent ids (and unknown
    ones of an idempotent action, whose status is checked again first); an unknown rerun is
    offered for a check, never for a resend. Then every screen gets ``ActionsDone``.
@@ -59,16 +60,17 @@ def refused(app: MeshdeckApp, action: str) -> bool:
 
 
 def start(app: MeshdeckApp, action: str, ids: Sequence[str],
-          statuses: dict[str, str | None] | None = None) -> None:
-    """Begin the flow for ``action`` on ``ids`` (see the module docstring)."""
+          statuses: dict[str, str | None] | None = None, not_shown: Sequence[str] = ()) -> None:
+    """Begin the flow for ``action`` on ``ids`` (see the module docstring); ``not_shown`` are
+    those not on the screen (marked on another page): the confirmation counts them apart."""
     if refused(app, action):
         return
     targets = unique_ids(ids)
     if not targets:
         app.notify("nothing selected", severity="warning")
         return
-    app.run_worker(_flow(app, action, targets, dict(statuses or {}), None), group="bulk",
-                   name=f"{action} {len(targets)}", exit_on_error=False)
+    app.run_worker(_flow(app, action, targets, dict(statuses or {}), None, set(not_shown)),
+                   group="bulk", name=f"{action} {len(targets)}", exit_on_error=False)
 
 
 def start_selection(app: MeshdeckApp, selection: Selection) -> None:
@@ -83,15 +85,16 @@ def start_selection(app: MeshdeckApp, selection: Selection) -> None:
 
 
 async def _flow(app: MeshdeckApp, action: str, ids: list[str],
-                statuses: dict[str, str | None], selection: Selection | None) -> None:
+                statuses: dict[str, str | None], selection: Selection | None,
+                not_shown: set[str] | None = None) -> None:
     try:
-        await _run(app, action, ids, statuses, selection)
+        await _run(app, action, ids, statuses, selection, not_shown or set())
     except Exception as exc:  # noqa: BLE001 - never a traceback: tell the person, keep running
         app.notify_error(exc, f"{ACTIONS[action].verb} failed")
 
 
 async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str, str | None],
-               selection: Selection | None) -> None:
+               selection: Selection | None, not_shown: set[str]) -> None:
     from console.tui.dialogs.confirm import ConfirmAction
     from console.tui.dialogs.progress import ProgressScreen
     from console.tui.dialogs.results import ResultsScreen
@@ -102,7 +105,7 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
             app.notify(f"checking the status of {missing:,} execution"
                        f"{'s' if missing > 1 else ''}…", timeout=3)
         selection = await by_ids(app.backend, action, ids, statuses)
-    answer = await app.push_screen_wait(ConfirmAction(selection))
+    answer = await app.push_screen_wait(ConfirmAction(selection, not_shown))
     if answer is None:
         app.notify(f"cancelled: nothing was sent ({ACTIONS[action].verb})")
         return
@@ -112,7 +115,7 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
     await app.push_screen(progress)
     try:
         outcome = await run_action(app.backend, action, send, reason=answer.reason or None,
-                                   on_progress=progress.advance_to)
+                                   on_progress=progress.advance_to, journal=app.journal)
     finally:
         progress.dismiss()
     rows = result_rows(selection, outcome_rows(outcome))

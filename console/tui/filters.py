@@ -51,6 +51,9 @@ class Filters:
                 raise ValueError(f"unknown time window {self.window!r}")
             return to_epoch_ms(now - length), None
         if not self.since.strip():
+            if self.until.strip():  # never ignore what was typed: say why it is not used
+                raise ValueError(f"the custom window has an end ({self.until.strip()}) but no "
+                                 "start: set since too, e.g. 2h, 3d or 2026-11-25T08:00")
             raise ValueError("a custom window needs a start: e.g. 2h, 3d or 2026-11-25T08:00")
         start = to_epoch_ms(parse_time(self.since, now))
         end = to_epoch_ms(parse_time(self.until, now)) if self.until.strip() else None

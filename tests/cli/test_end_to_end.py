@@ -19,6 +19,7 @@ def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UNMESHED_", "MESHDECK_", "NO_COLOR"))}
     env["MESHDECK_CONFIG"] = str(tmp_path / "config.toml")
+    env["MESHDECK_DATA_DIR"] = str(tmp_path / "data")  # the action journal of these runs
     with mock_server("--executions", "3000", env=env) as port:
         yield f"http://127.0.0.1:{port}", env
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 import time
 
@@ -22,6 +24,7 @@ import pytest
 from console import connect
 from console.cli import common
 from console.mock.clock import FakeClock
+from tests.cli.conftest import Run
 from tests.readme_commands import Command, Pipeline, lines, parse, sh_blocks
 
 #: Lines expected to exit with something else than 0, and why.
@@ -99,6 +102,8 @@ def test_every_readme_command_line_runs_against_the_mock(block, cli, world, tmp_
     ran = 0
 
     def run(command: Command, stdin: str | None):
+        if command.program is not None:
+            return other_program(command, stdin)
         args = words(command, run)
         return cli(*args, input=stdin if stdin is not None else "y\n", env={**env, **command.env})
 
@@ -112,6 +117,15 @@ def test_every_readme_command_line_runs_against_the_mock(block, cli, world, tmp_
                 ran += 1
             check(pipeline, last, world)
     assert ran, "a block with a meshdeck line ran none"
+
+
+def other_program(command: Command, stdin: str | None) -> Run:
+    """A program between meshdeck commands of a pipeline (jq), run for real."""
+    if shutil.which(command.program) is None:
+        pytest.skip(f"{command.program} is not installed: the README pipes meshdeck through it")
+    done = subprocess.run(command.argv, input=stdin or "", capture_output=True, text=True,
+                          timeout=60)
+    return Run(done.returncode, done.stdout, done.stderr, lines=done.stdout.splitlines())
 
 
 def needed_profiles(block: str) -> list[str]:
@@ -159,5 +173,8 @@ def test_the_parser_reads_pipes_substitutions_redirections_and_variables():
     [p] = parse("X='a=1,b' meshdeck --mock review --name \"$PROC\"", env)
     assert p.commands[0].env == {"X": "a=1,b"} and p.commands[0].argv[-1] == ""
     assert parse("python3 -m venv .venv && .venv/bin/pip install -e .", env) == []
+    [p] = parse("meshdeck failures -o json | jq -r '.[0].ids[]' | meshdeck resume - --yes", env)
+    assert [c.program for c in p.commands] == [None, "jq", None]
+    assert p.commands[1].argv == ["jq", "-r", ".[0].ids[]"]
     [p] = parse(".venv/bin/pip install -e . && .venv/bin/meshdeck --mock", env)
     assert p.commands[0].argv == ["--mock"]

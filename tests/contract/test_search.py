@@ -212,6 +212,19 @@ async def test_count_by_status_counts_each_status_in_turn(env):
     assert str(svc.total_count(capped, ["COMPLETED", "FAILED"])) == "6+"
 
 
+async def test_count_exactly_tallies_every_status_with_no_cap(env):
+    """The "#" count: every match of the window per status, past any cap; a status filter on
+    the query does not narrow it (the facets count every status)."""
+    query = SearchQuery(start_time_epoch=0, statuses=["FAILED"])
+    counts = await svc.count_exactly(env.backend, query, ["FAILED", "RUNNING", "PAUSED"])
+    for status in ("FAILED", "RUNNING", "PAUSED"):
+        want = expected(env.store, lambda p, s=status: p["status"] == s)
+        assert (counts[status].value, counts[status].capped) == (len(want), False)
+    assert sum(c.value for c in counts.values()) == len(expected(env.store))
+    assert svc.Count(7000, True).words == "at least 7,000"
+    assert svc.Count(9172, False).words == "9,172"
+
+
 async def test_collect_statuses_gives_each_id_its_status_with_cap(env):
     want = expected(env.store, lambda p: p["status"] in ("FAILED", "RUNNING"))
     query = SearchQuery(start_time_epoch=0, statuses=["FAILED", "RUNNING"])

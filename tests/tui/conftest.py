@@ -96,3 +96,19 @@ def wait_idle() -> Callable[..., Any]:
     from tests.tui.scenarios import settle
 
     return settle
+
+
+@pytest.fixture
+def opened(make_app, wait_idle) -> Callable[..., Any]:
+    """``async with opened(executions=300) as (pilot, screen):`` the app running at ``SIZE``
+    with its executions screen loaded (``pilot.app`` is the app)."""
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def run(*, executions: int = 300, size: tuple[int, int] = SIZE, **options: Any):
+        app = make_app(executions=executions, **options)
+        async with app.run_test(size=size) as pilot:
+            await wait_idle(pilot)
+            yield pilot, app.screen
+
+    return run

@@ -51,6 +51,22 @@ def build_app(*, executions: int = 300, seed: int = 7, read_only: bool = False,
     return app
 
 
+def pressing(*steps: tuple[str, ...] | str):
+    """A scenario: settle, then each step (keys to press, or a "#id" to click), settling after
+    each one."""
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.click(step)
+            else:
+                await pilot.press(*step)
+            await settle(pilot)
+
+    return scenario
+
+
 async def executions_marked(pilot) -> None:
     """Executions screen, first page, two rows marked, the cursor on the fourth row."""
     await settle(pilot)

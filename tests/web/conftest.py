@@ -111,6 +111,7 @@ def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("UNMESHED_", "MESHDECK_", "CONDUCTOR_"))}
     env["MESHDECK_CONFIG"] = str(tmp / "config.toml")
+    env["MESHDECK_DATA_DIR"] = str(tmp / "data")  # call history and action journal
     env["UNMESHED_AUTH_TOKEN"] = API_TOKEN
     env.pop("NO_COLOR", None)
     return env

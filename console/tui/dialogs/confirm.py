@@ -1,10 +1,11 @@
 """The confirmation every destructive action goes through.
 
-Shows the action, how many executions, which of them it cannot apply to (by current status),
+Shows the action, how many executions, first those not on the screen (marked on another page,
+listed apart), which of them it cannot apply to (by current status),
 which ids will be sent, and a reason field where the API takes one. Above 1,000 executions it
 shows the breakdown by process and status and the count must be typed. A confirmation that would
-change nothing says so and has no confirm button. The reason, the typed count and the buttons are
-docked at the bottom, so they stay visible at 80x24 while long lists scroll above them.
+change nothing says so and has no confirm button. The reason, the typed count and the buttons stay
+visible at 80x24: the lists above them get the height left over and scroll inside it.
 
 Focus starts on the reason (or the count, or Cancel), and enter in an empty field stays there, so
 stray enters never send anything. Returns ``Confirmed(reason)`` or None (cancel).
@@ -12,6 +13,7 @@ stray enters never send anything. Returns ``Confirmed(reason)`` or None (cancel)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -44,9 +46,11 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without sending anything")]
 
-    def __init__(self, selection: Selection) -> None:
+    def __init__(self, selection: Selection, not_shown: Collection[str] = ()) -> None:
         super().__init__()
         self.selection = selection
+        #: Ids asked about that are not on the screen (marked on another page).
+        self.not_shown = [item for item in selection.items if item.id in set(not_shown)]
         self.action_name = selection.action
         self.words = ACTIONS[selection.action]
         self.apply = [i for i in selection.items if i.applies]
@@ -58,6 +62,8 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
             yield Label(f"{words.verb.capitalize()} {plural(len(self.selection.items))}?",
                         id="title")
             with VerticalScroll(id="body"):
+                if self.not_shown:
+                    yield Static(self._not_shown(), id="not-shown")
                 yield Static(self._summary(), id="summary")
                 if self.selection.huge:
                     yield Static(self._breakdown(), id="breakdown")
@@ -89,10 +95,22 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         if self.selection.capped:
             text.append(f"More than {len(self.selection.items):,} executions match; only the "
                         f"newest {len(self.selection.items):,} are selected. The rest will be "
-                        "left untouched.\n", style="bold $warning")
+                        "left untouched.\n", style=self._warning)
         text.append(f"{plural(len(self.apply))} will be sent:", style="bold")
         if not self.words.idempotent:
             text.append("\nEach one starts a new execution with the same input.", style="dim")
+        return text
+
+    @property
+    def _warning(self) -> str:
+        """Bold in the theme's warning colour (a rich style cannot name a theme variable)."""
+        return f"bold {self.app.theme_variables.get('warning', 'yellow')}"
+
+    def _not_shown(self) -> Text:
+        count = len(self.not_shown)
+        text = Text(f"{plural(count)} of these {'is' if count == 1 else 'are'} not on the screen "
+                    "(marked on another page):\n", style=self._warning)
+        text.append_text(self._listing(self.not_shown))
         return text
 
     def _breakdown(self) -> Text:
@@ -117,7 +135,20 @@ class ConfirmAction(ModalScreen[Confirmed | None]):
         text.rstrip()
         return text
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The lists get what the dialog's height (90% of the screen) leaves after the title
+        and the answer, so the answer is never pushed off the screen or drawn over them."""
+        dialog = self.query_one("#dialog")
+        used = dialog.styles.gutter.height + sum(
+            part.outer_size.height + part.styles.margin.height
+            for part in (self.query_one("#title"), self.query_one("#answer")))
+        self.query_one("#body").styles.max_height = max(3, int(self.size.height * 0.9) - used)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_body)
         for wanted in ("#reason", "#count", "#cancel"):
             found = self.query(wanted)
             if found:

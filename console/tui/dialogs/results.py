@@ -22,12 +22,14 @@ OUTCOME_STYLES = {"done": "green", "failed": "bold red", "skipped": "yellow",
 
 
 def result_columns() -> list[Column]:
+    """Ids are never cut (a Conductor id is 36 characters); on a narrow terminal the status the
+    execution had before ("was") drops out first, then the message."""
     return [
-        Column("id", "process id", 12, lambda r: r.id),
-        Column("status", "was", 11, lambda r: r.status or "?"),
+        Column("id", "process id", 10, lambda r: r.id, whole=True),
+        Column("status", "was", 11, lambda r: r.status or "?", priority=2),
         Column("outcome", "result", 9, lambda r: r.result,
                style=lambda r: OUTCOME_STYLES.get(r.result, "")),
-        Column("message", "message", 30, lambda r: r.message, flex=True),
+        Column("message", "message", 16, lambda r: r.message, flex=True, priority=1),
     ]
 
 

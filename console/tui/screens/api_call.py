@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from console.errors import MeshdeckError
@@ -23,6 +23,7 @@ from console.format import relative
 from console.services import api_calls
 from console.services.api_calls import CALL_TYPES, METHODS, CallSpec
 from console.tui.screens.base import MeshdeckScreen
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
@@ -111,7 +112,7 @@ class ApiCallScreen(MeshdeckScreen):
         yield HistoryList(id="api-history")
         if self.app.read_only:
             yield Static(READ_ONLY_WHY, id="api-readonly", markup=False)
-        yield Footer()
+        yield MeshdeckFooter()
 
     @property
     def history_key(self) -> str:
@@ -119,7 +120,7 @@ class ApiCallScreen(MeshdeckScreen):
 
     def on_mount(self) -> None:
         try:
-            self.history = api_calls.load_history(self.history_key)
+            self.history = api_calls.load_history(self.history_key, self.app.data_folder)
         except Exception as exc:  # noqa: BLE001 - an odd data dir must not stop the screen
             self.app.notify_error(exc, "cannot read the call history")
         self.show_history()
@@ -207,7 +208,8 @@ class ApiCallScreen(MeshdeckScreen):
             answer = await api_calls.send(
                 backend, call.endpoint, method=call.method, body=body, call_type=call.call_type,
                 request_id=call.request_id or None, correlation_id=call.correlation_id or None,
-                on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"))
+                on_item=lambda item, n: self.status(f"STREAM · {n} item{'s' if n > 1 else ''}…"),
+                journal=self.app.journal)
         except Exception as exc:  # noqa: BLE001 - 404, timeout, 5xx, unreachable: also kept in
             # the history with its code, so this worker handles its own failure
             took = self.app.now_ms() - started
@@ -235,7 +237,7 @@ class ApiCallScreen(MeshdeckScreen):
         made = api_calls.with_outcome(call, self.app.now_ms(), outcome)
         self.history = api_calls.add_to_history(self.history, made)
         try:
-            api_calls.save_history(self.history_key, self.history)
+            api_calls.save_history(self.history_key, self.history, self.app.data_folder)
         except OSError as exc:
             self.notify(f"the call history was not saved: {exc}", severity="warning",
                         markup=False)

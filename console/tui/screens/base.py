@@ -43,6 +43,8 @@ class MeshdeckScreen(Screen):
 
     #: Words put before a failed worker's error in its notification, by worker group.
     FAILURE_WORDS: ClassVar[dict[str, str]] = {}
+    #: What the ``?`` help says above the keys (rules a key's one line cannot say).
+    HELP_NOTES: ClassVar[str] = ""
 
     def load(self) -> object:
         """Fetch what this screen shows (a worker); screens that show server data override it."""

@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static, Tree
+from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static, Tree
 from textual.worker import Worker
 
 from console.format import duration
@@ -21,6 +21,7 @@ from console.models import ProcessDefinition, StepDefinition
 from console.services.stats import HOUR_MS, DurationStats, duration_stats, recent_executions
 from console.tui.app import MeshdeckApp
 from console.tui.screens.base import MeshdeckScreen
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.screen_tabs import ScreenTabs
 
@@ -66,7 +67,7 @@ class DefinitionsScreen(MeshdeckScreen):
         table.add_columns("namespace", "name", "version", "type", "steps", "description")
         yield table
         yield Static(id="def-status", markup=False)
-        yield Footer()
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -228,7 +229,7 @@ class DefinitionScreen(MeshdeckScreen):
                 yield Label("executions per hour", id="spark-label")
                 yield Sparkline([], id="spark")
                 yield JsonView("configuration", id="def-config")
-        yield Footer()
+        yield MeshdeckFooter()
 
     def _config_value(self) -> dict:
         d = self.definition

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
+from textual.widgets import Header, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker
 
 from console.models import ProcessData
@@ -24,6 +24,7 @@ from console.tui.commands import PaletteCommand
 from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
                                               summary)
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import StepTree
 from console.tui.widgets.timeline import Timeline
@@ -77,7 +78,7 @@ class ExecutionDetailScreen(MeshdeckScreen):
                 yield JsonView("output", id="output-json")
             with TabPane("State", id="state"):
                 yield JsonView("state", id="state-json")
-        yield Footer()
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.query_one("#failure").display = False

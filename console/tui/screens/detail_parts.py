@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,40 +96,72 @@ def failure_line(process: ProcessData) -> Text | None:
     return text
 
 
-def _when(ms: int | None, now: datetime) -> Text:
+def _when(ms: int | None, now: datetime, exact: bool = True) -> Text:
     if not ms:
         return Text("–", style="dim")
+    if not exact:
+        return Text(fmt.relative(ms, now), style="bold")
     return Text.assemble((fmt.relative(ms, now), "bold"), "  ", (fmt.absolute(ms), "dim"))
 
 
-def summary(process: ProcessData, now: datetime) -> RenderableType:
-    """The execution's facts in two columns of label/value pairs, status first."""
-    status = process.status or "UNKNOWN"
-    head = Text()
-    head.append(f" {status} ", style=f"reverse {fmt.status_style(process.status) or 'bold'}")
-    head.append("  ")
-    head.append(f"{process.namespace or '?'}/", style="dim")
-    head.append(f"{process.name or '?'}", style="bold")
-    head.append(f"@{process.version}" if process.version is not None else "", style="dim")
-    head.append(f"   process {process.process_id}")
+#: Below this many cells the summary puts each id on a line of its own and times relative only.
+WIDE_SUMMARY = 110
 
+
+class Summary:
+    """The execution's facts as label/value pairs, status first, laid out for the width it is
+    drawn in: two pairs a line when wide; when narrow (80 columns) the ids each get a whole
+    line, so an id is never cut, and times are relative only."""
+
+    def __init__(self, process: ProcessData, now: datetime) -> None:
+        self.process, self.now = process, now
+
+    def _head(self) -> Text:
+        process = self.process
+        status = process.status or "UNKNOWN"
+        head = Text()
+        head.append(f" {status} ", style=f"reverse {fmt.status_style(process.status) or 'bold'}")
+        head.append("  ")
+        head.append(f"{process.namespace or '?'}/", style="dim")
+        head.append(f"{process.name or '?'}", style="bold")
+        head.append(f"@{process.version}" if process.version is not None else "", style="dim")
+        head.append(f"   process {process.process_id}")
+        return head
+
+    def __rich_console__(self, console, options):
+        yield self._head()
+        wide = options.max_width >= WIDE_SUMMARY
+        p = self.process
+        ids = [("correlation", p.correlation_id or "–"), ("request", p.request_id or "–")]
+        tags = " ".join(f"{t.name}={t.value}" for t in p.tags or []) or "–"
+        duration = fmt.run_duration(p, int(self.now.timestamp() * 1000)) or "–"
+        rest = [
+            ("trigger", p.trigger_type or "–"), ("type", p.process_type or "–"),
+            ("created", _when(p.created, self.now, wide)),
+            ("updated", _when(p.updated, self.now, wide)),
+            ("duration", duration), ("created by", p.created_by or "–"),
+            ("steps", str(p.step_count)), ("tags", tags),
+        ]
+        if wide:
+            yield _pairs(ids + rest, per_line=2)
+        else:
+            yield _pairs(ids, per_line=1)
+            yield _pairs(rest, per_line=2)
+
+
+def _pairs(pairs: list[tuple[str, RenderableType]], per_line: int) -> Table:
     grid = Table.grid(padding=(0, 2), expand=False)
-    for _ in range(2):
-        grid.add_column(style="dim", no_wrap=True)
+    for _ in range(per_line):
+        grid.add_column(style="dim", no_wrap=True, min_width=len("correlation"))
         grid.add_column(no_wrap=True, overflow="ellipsis", max_width=48)
-    tags = " ".join(f"{t.name}={t.value}" for t in process.tags or []) or "–"
-    duration = fmt.run_duration(process, int(now.timestamp() * 1000)) or "–"
-    pairs = [
-        ("correlation", process.correlation_id or "–"), ("request", process.request_id or "–"),
-        ("trigger", process.trigger_type or "–"), ("type", process.process_type or "–"),
-        ("created", _when(process.created, now)), ("updated", _when(process.updated, now)),
-        ("duration", duration), ("created by", process.created_by or "–"),
-        ("steps", str(process.step_count)), ("tags", tags),
-    ]
-    for i in range(0, len(pairs), 2):
-        (k1, v1), (k2, v2) = pairs[i], pairs[i + 1]
-        grid.add_row(k1, v1, k2, v2)
-    return Group(head, grid)
+    for i in range(0, len(pairs), per_line):
+        grid.add_row(*[part for pair in pairs[i:i + per_line] for part in pair])
+    return grid
+
+
+def summary(process: ProcessData, now: datetime) -> RenderableType:
+    """The execution's facts (see ``Summary``)."""
+    return Summary(process, now)
 
 
 class CopyCommandScreen(ModalScreen[str | None]):

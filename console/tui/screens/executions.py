@@ -2,8 +2,10 @@
 
 Every backend call runs in a worker; a failure shows one notification (``worker_failed``) and
 the last good rows stay. Workers: ``search`` (a page, or "load all" streaming every page),
-``counts`` (status facets), ``matching`` ("select all matching": every id and status of the
-query, capped). The state and the status line that follows it are in ``executions_state``.
+``counts`` (status facets: capped at ``FACET_CAP`` each, or exact when asked with ``#``),
+``matching`` (what "all matching" selects, when an action needs it). The state and the status
+line that follows it are in ``executions_state``; marks, "all matching", the targets of an
+action and stale rows in ``executions_selection``.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, ProgressBar
+from textual.widgets import Header, ProgressBar
 from textual.worker import Worker
 
 from console.errors import MeshdeckError
 from console.models import ProcessData, ProcessSummary
-from console.services.search import (Count, collect_statuses, count_by_status, fetch_page,
+from console.services.search import (COUNT_CAP, Count, count_by_status, count_exactly, fetch_page,
                                      iter_pages, total_count)
-from console.tui.bulk import ActionsDone
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
-from console.tui.screens.executions_state import ExecutionsState, StatusLine, TableFacts
+from console.tui.screens.executions_selection import ExecutionsSelection
+from console.tui.screens.executions_state import StatusLine, TableFacts
 from console.tui.widgets.facets import STATUSES, StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
 from console.tui.widgets.screen_tabs import ScreenTabs
 from console.tui.widgets.vtable import VirtualTable
@@ -36,7 +39,7 @@ FACET_CAP = 1000
 AUTO_REFRESH = (0, 5, 30)
 
 
-class ExecutionsScreen(ExecutionsState):
+class ExecutionsScreen(ExecutionsSelection):
     """Executions in a time window, filtered, paged, marked, acted upon."""
 
     TITLE = "Executions"
@@ -56,9 +59,14 @@ class ExecutionsScreen(ExecutionsState):
         Binding("L", "load_all", "Load all", show=False,
                 tooltip="Stream every match into the table (again: stop)"),
         Binding("A", "all_matching", "All matching", show=False,
-                tooltip="Select every execution matching the query on the server"),
+                tooltip="Select every execution matching the filters on the server (the next "
+                f"action asks about the newest {COUNT_CAP:,} at most)"),
+        Binding("number_sign", "count_exactly", "Count exactly", show=False, key_display="#",
+                tooltip="Count every match and each status exactly (the counts stop at "
+                f"{FACET_CAP:,})"),
         Binding("escape", "clear_marks", "Clear marks", show=False,
-                tooltip="Unmark everything (and drop 'all matching')"),
+                tooltip="Unmark everything (and drop 'all matching'); new filters clear the "
+                "marks too"),
         Binding("c", "copy_ids", "Copy ids", show=False,
                 tooltip="Copy the marked (or current) process ids"),
         Binding("a", "auto_refresh", "Auto-refresh", show=False,
@@ -75,7 +83,18 @@ class ExecutionsScreen(ExecutionsState):
           for i, s in enumerate(STATUSES)],
     ]
 
-    FAILURE_WORDS = {"search": "search failed", "matching": "search failed"}
+    HELP_NOTES = (
+        "What an action goes to: the marked executions, else the highlighted row. Changing the "
+        "filters (window, statuses, names, search) clears the marks and says so, so an action "
+        "never goes to rows you cannot see; marks on other pages of the same filters stay, and "
+        "the confirmation lists them apart. A selects every match of the filters: the action "
+        f"then asks about the newest {COUNT_CAP:,} at most and says when more match.\n"
+        f"Each status count stops at {FACET_CAP:,} (\"{FACET_CAP:,}+\"), so the total reads \"at "
+        "least N\"; # counts every match exactly. "
+        "After an action, rows that could not be read again are dim with a \"?\" until a refresh (r) "
+        "succeeds.\n")
+    FAILURE_WORDS = {"search": "search failed", "matching": "search failed",
+                     "exact": "exact count failed"}
 
     def __init__(self, window: str = DEFAULT_WINDOW) -> None:
         super().__init__()
@@ -95,15 +114,7 @@ class ExecutionsScreen(ExecutionsState):
         yield ProcessTable(self.app.now, id="table")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
-        yield Footer()
-
-    @property
-    def table(self) -> ProcessTable:
-        return self.query_one(ProcessTable)
-
-    @property
-    def facets(self) -> StatusFacets:
-        return self.query_one(StatusFacets)
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.filters = self.query_one(FilterBar).read([])
@@ -151,11 +162,13 @@ class ExecutionsScreen(ExecutionsState):
         self.table.refresh()
 
     def _show_rows(self, rows: list[ProcessSummary], *, append: bool = False) -> None:
-        """Rows into the table (replacing the rows shown, or after them)."""
+        """Rows a search read into the table (replacing the rows shown, or after them)."""
+        self.rows_read({self.table.row_key(r) for r in rows}, replaced=not append)
         if append:
             self.table.append_rows(rows)
         else:
             self.table.set_rows(rows)
+        self.marks_follow_rows()
         self.table_facts = TableFacts.of(self.table)
 
     def _slim(self, rows: list[ProcessData]) -> list[ProcessSummary]:
@@ -209,19 +222,26 @@ class ExecutionsScreen(ExecutionsState):
         # Without a status filter, statuses outside the known seven are not in this total.
         self.total = total_count(self.counts, self.filters.statuses or STATUSES)
 
+    @work(exclusive=True, group="exact", exit_on_error=False)
+    async def load_exact_counts(self) -> None:
+        """Every status counted to the end (one walk through every match, or the backend's
+        count): the person asked and waits; the facets and the total become exact."""
+        query = self._query(offset=0, limit=LOAD_ALL_PAGE, statuses=[])
+        if query is None:
+            return
+        self.notify("counting every match exactly…", timeout=3)
+        counts = await count_exactly(self.app.backend, query, STATUSES)
+        self.workers.cancel_group(self, "counts")  # a capped count must not overwrite these
+        self.counts = counts
+        for status in STATUSES:
+            self.facets.set_count(status, str(counts[status]))
+        self.total = total = total_count(counts, self.filters.statuses or list(counts))
+        self.notify(f"{total.value:,} execution{'s' if total.value != 1 else ''} match "
+                    "(counted exactly)", timeout=5)
+
     def _counted(self, status: str, count: Count) -> None:
         self.counts[status] = count
         self.facets.set_count(status, str(count))
-
-    @work(exclusive=True, group="matching", exit_on_error=False)
-    async def collect_matching(self) -> None:
-        query = self._query(offset=0, limit=LOAD_ALL_PAGE)
-        if query is None:
-            return
-        self.notify("collecting every matching execution…", timeout=3)
-        found, capped = await collect_statuses(self.app.backend, query)
-        self.all_matching_capped, self.all_matching = capped, found
-        self.table.set_marks(found)
 
     # ---- events ----------------------------------------------------------------------------
 
@@ -239,29 +259,22 @@ class ExecutionsScreen(ExecutionsState):
         self.table.focus()
 
     def _apply_filters(self) -> None:
-        """New filters: back to the first page; marks stay (they are ids)."""
+        """New filters: back to the first page; marks are cleared if the filters changed."""
+        old = self.filters
         self.filters = self.query_one(FilterBar).read(sorted(self.facets.selected,
                                                              key=STATUSES.index))
-        self.page_offset, self.loaded_all, self.all_matching = 0, False, None
+        self.filters_changed(old, self.filters)
+        self.page_offset, self.loaded_all = 0, False
         self.refresh_data()
 
-    def on_virtual_table_marks_changed(self, event: VirtualTable.MarksChanged) -> None:
-        if self.all_matching is not None and event.table.marks != set(self.all_matching):
-            self.all_matching = None  # the user changed the selection by hand
-        self.table_facts = TableFacts.of(event.table)
+    def matching_query(self):
+        return self._query(offset=0, limit=LOAD_ALL_PAGE)
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         self.table_facts = TableFacts.of(event.table)
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         self.app.open_process(str(event.row.process_id))
-
-    def on_actions_done(self, _event: ActionsDone) -> None:
-        """After an action the marked executions have moved on: drop the marks, so the next
-        action cannot go to them by accident or on stale statuses."""
-        self.all_matching = None
-        self.table.clear_marks()
-        self.refresh_data()
 
     # ---- actions ---------------------------------------------------------------------------
 
@@ -299,15 +312,8 @@ class ExecutionsScreen(ExecutionsState):
             return
         self.load_all()
 
-    def action_all_matching(self) -> None:
-        self.collect_matching()
-
-    def action_clear_marks(self) -> None:
-        if self.query_one(FilterBar).has_focus_within:  # escape leaves a filter field first
-            self.table.focus()
-            return
-        self.all_matching = None
-        self.table.clear_marks()
+    def action_count_exactly(self) -> None:
+        self.load_exact_counts()
 
     def action_auto_refresh(self) -> None:
         self.set_auto_refresh(AUTO_REFRESH[(AUTO_REFRESH.index(self.refresh_every) + 1)
@@ -337,35 +343,6 @@ class ExecutionsScreen(ExecutionsState):
 
     def action_facet(self, status: str) -> None:
         self.facets.toggle(status)
-
-    def targets(self) -> tuple[list[str], dict[str, str | None]]:
-        """The ids an action applies to: all matching, else the marks, else the current row."""
-        if self.all_matching is not None:
-            return list(self.all_matching), dict(self.all_matching)
-        table = self.table
-        if table.marks:
-            shown = [table.row_key(r) for r in table.marked_rows()]
-            ids = shown + sorted(table.marks - set(shown))
-        elif table.current is not None:
-            ids = [table.row_key(table.current)]
-        else:
-            return [], {}
-        # Statuses of the rows on screen only (fresh as of the last search); marks on other
-        # pages are looked up again by the confirmation.
-        shown_status = {table.row_key(r): r.status for r in table.rows}
-        return ids, {i: shown_status.get(i) for i in ids}
-
-    def action_act(self, action: str) -> None:
-        ids, statuses = self.targets()
-        if not ids:
-            self.notify("nothing to act on: no executions are shown", severity="warning")
-            return
-        self.app.start_action(action, ids, {k: v for k, v in statuses.items() if v is not None})
-
-    def action_copy_ids(self) -> None:
-        ids, _ = self.targets()
-        if ids:
-            self.app.copy("\n".join(ids), f"{len(ids):,} process id{'s' if len(ids) > 1 else ''}")
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Extra palette entries: sort by each column, each time window, auto-refresh."""

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker
 
+from console.models import SearchQuery
 from console.services.search import Count
 from console.tui.filters import Filters
 from console.tui.screens.base import MeshdeckScreen
@@ -30,15 +31,16 @@ class TableFacts:
 
     rows: int = 0
     marked: int = 0
-    hidden: int = 0  # marked, but not among the rows shown (another page, another filter)
+    hidden: int = 0  # marked, but not among the rows shown (another page)
     sort_column: str | None = None
     sort_reverse: bool = False
+    stale: int = 0  # rows shown whose status could not be read again after an action
 
     @classmethod
     def of(cls, table: VirtualTable) -> TableFacts:
-        hidden = len(table.marks - {table.row_key(r) for r in table.rows}) if table.marks else 0
-        return cls(len(table.rows), len(table.marks), hidden, table.sort_column,
-                   table.sort_reverse)
+        keys = {table.row_key(r) for r in table.rows} if table.marks or table.stale else set()
+        return cls(len(table.rows), len(table.marks), len(table.marks - keys),
+                   table.sort_column, table.sort_reverse, len(table.stale & keys))
 
 
 class StatusLine(Static):
@@ -63,11 +65,11 @@ class ExecutionsState(MeshdeckScreen):
     loaded_all: var[bool] = var(False)
     #: A search worker is pending or running.
     busy: var[bool] = var(False)
-    #: Matches in total (the status counts summed), once counted.
+    #: Matches in total (the status counts summed), once counted; capped: "at least".
     total: var[Count | None] = var(None)
-    #: "Select all matching": every matching id with its status (None: not selected).
-    all_matching: var[dict[str, str | None] | None] = var(None)
-    all_matching_capped: var[bool] = var(False)
+    #: "Select all matching": the query whose every match the next action asks about (None:
+    #: not selected). What it selects is decided when the action is chosen (by_query).
+    all_matching: var[SearchQuery | None] = var(None)
     #: Seconds between automatic refreshes (0: off).
     refresh_every: var[int] = var(0)
     #: The last search's error, until a search succeeds.
@@ -78,27 +80,33 @@ class ExecutionsState(MeshdeckScreen):
     _timer: Timer | None = None
 
     def compute_status_line(self) -> str:
-        facts = self.table_facts
+        facts, total = self.table_facts, self.total
         if self.loaded_all:
             span = f"all {facts.rows:,} loaded" + (" (loading…)" if self.busy else "")
         elif facts.rows:
             end = self.page_offset + facts.rows
             if not self.has_more:
                 of = f"{end:,}"
-            elif self.total is not None and self.total.value >= end:
-                of = str(self.total)
+            elif total is not None and total.value > end:
+                of = total.words + (" (#: count exactly)" if total.capped else "")
             else:
-                of = "many"
+                of = f"more than {end:,}"
             span = f"{self.page_offset + 1:,}–{end:,} of {of}"
         else:
             span = "loading…" if self.busy else "no rows"
         parts = [span]
         if self.all_matching is not None:
-            cap = "+" if self.all_matching_capped else ""
-            parts.append(f"all {len(self.all_matching):,}{cap} matching selected")
+            if total is None:
+                parts.append("all matching selected (not counted yet)")
+            elif total.capped:
+                parts.append(f"all matching selected ({total.words})")
+            else:
+                parts.append(f"all {total.value:,} matching selected")
         elif facts.marked:
             parts.append(f"{facts.marked:,} marked"
-                         + (f" ({facts.hidden} not shown)" if facts.hidden else ""))
+                         + (f" ({facts.hidden:,} on other pages)" if facts.hidden else ""))
+        if facts.stale:
+            parts.append(f"{facts.stale:,} stale (r: refresh)")
         if facts.sort_column:
             parts.append(f"sorted by {facts.sort_column} {'▼' if facts.sort_reverse else '▲'}")
         parts.append(f"auto-refresh {self.refresh_every}s" if self.refresh_every

@@ -1,7 +1,8 @@
 """``?``: every key of the screen underneath, generated from its bindings (never hand-written).
 
 Keys come from the screen's active bindings: the focused widget, the screen and the app, the
-same source the footer and the command palette use, so help cannot drift from the code.
+same source the footer and the command palette use, so help cannot drift from the code. A
+screen's ``HELP_NOTES`` (how its selection works, say) are shown above its keys.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Label(f"Keys: {title}", id="help-title")
             with VerticalScroll():
+                notes = getattr(self.under, "HELP_NOTES", "")
+                if notes:
+                    yield Static(notes, id="help-notes", markup=False)
                 yield Static(table)
             yield Label("ctrl+p finds any action by name · escape closes", id="help-foot")
 

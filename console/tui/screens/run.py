@@ -12,11 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 from textual.worker import Worker
 
 from console.models import ProcessDefinition, ProcessRequest
+from console.services.starting import start_process
 from console.tui.screens.base import MeshdeckScreen
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.screen_tabs import ScreenTabs
 
@@ -84,7 +86,7 @@ class RunScreen(MeshdeckScreen):
                          disabled=self.app.read_only)
             yield Static(READ_ONLY_WHY if self.app.read_only else "", id="run-state",
                          markup=False)
-        yield Footer()
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -207,8 +209,8 @@ class RunScreen(MeshdeckScreen):
         self.say(f"running {request.namespace}/{request.name} "
                  f"{'and waiting up to ' + format(timeout, 'g') + ' s' if sync else 'async'}…")
         try:  # a failure: worker_failed says so
-            process = (await self.app.backend.run_sync(request, timeout=timeout) if sync
-                       else await self.app.backend.run_async(request))
+            process = await start_process(self.app.backend, request, sync=sync,
+                                          timeout=timeout, journal=self.app.journal)
         finally:
             self.busy = False
             form.loading = False

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
 from console import format as fmt
@@ -24,6 +24,7 @@ from console.models import StepData, StepExecution, extract_error
 from console.tui.app import error_text
 from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import step_line
+from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.json_view import JsonView
 from console.tui.widgets.step_tree import STATUS_GLYPHS
 
@@ -146,7 +147,7 @@ class StepScreen(MeshdeckScreen):
                 yield JsonView("input", id="step-input")
             with TabPane("Output", id="output"):
                 yield JsonView("output", id="step-output")
-        yield Footer()
+        yield MeshdeckFooter()
 
     def on_mount(self) -> None:
         self.query_one("#step-error").display = False

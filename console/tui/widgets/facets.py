@@ -1,5 +1,8 @@
 """Status facets: one chip per status with its count in the window; click or key to toggle.
 
+After an action whose follow-up search failed the counts are from before it: ``stale`` says so
+at the start of the line until counting starts again.
+
 Keys while focused: left/right choose a chip, space/enter toggle it. The executions screen also
 binds 1..7 to toggle the n-th status from anywhere.
 """
@@ -35,6 +38,8 @@ class StatusFacets(Widget, can_focus=True):
 
     selected: reactive[frozenset[str]] = reactive(frozenset(), always_update=True)
     highlight: reactive[int] = reactive(0)
+    #: The counts are from before the last action (the search after it failed): say so.
+    stale: reactive[bool] = reactive(False)
 
     class Toggled(Message):
         def __init__(self, facets: StatusFacets, statuses: list[str]) -> None:
@@ -51,7 +56,9 @@ class StatusFacets(Widget, can_focus=True):
         self.refresh()
 
     def reset_counts(self, text: str = "…") -> None:
+        """Counting starts again (the counts are no longer stale)."""
         self.counts = {s: text for s in STATUSES}
+        self.stale = False
         self.refresh()
 
     def toggle(self, status: str) -> None:
@@ -62,7 +69,11 @@ class StatusFacets(Widget, can_focus=True):
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("statuses ", style="dim")
+        if self.stale:
+            warning = self.app.theme_variables.get("warning", "yellow")
+            text.append("stale counts (r: refresh) ", style=f"bold {warning}")
+        else:
+            text.append("statuses ", style="dim")
         self._spans = []
         for index, status in enumerate(STATUSES):
             on = status in self.selected

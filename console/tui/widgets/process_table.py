@@ -19,24 +19,28 @@ def _text(value: object) -> str:
 
 
 def process_columns(now: Callable[[], datetime]) -> list[Column]:
-    """The columns of the executions table; ``now`` makes "started" relative (and testable)."""
+    """The columns of the executions table; ``now`` makes "started" relative (and testable).
+
+    Priority 0 (status, name, process id, started) is always shown; on a narrower terminal
+    steps drop out first, then trigger, correlation id, namespace and duration. Numbers, ids
+    and times are ``whole``: never cut, the column drops out instead."""
     return [
         Column("mark", " ", 1, lambda p: ""),
         Column("status", "status", 10, lambda p: _text(p.status),
                style=lambda p: fmt.status_style(p.status)),
         Column("name", "name", 18, lambda p: _text(p.name), flex=True),
-        Column("namespace", "namespace", 13, lambda p: _text(p.namespace)),
+        Column("namespace", "namespace", 13, lambda p: _text(p.namespace), priority=2),
         Column("process_id", "process id", 10, lambda p: _text(p.process_id),
-               sort_key=lambda p: p.process_id, fit=True),
+               sort_key=lambda p: p.process_id, whole=True),
         Column("correlation_id", "correlation id", 14, lambda p: _text(p.correlation_id),
-               fit=True),
-        Column("trigger", "trigger", 11, lambda p: _text(p.trigger_type)),
+               fit=True, priority=3),
+        Column("trigger", "trigger", 11, lambda p: _text(p.trigger_type), priority=4),
         Column("started", "started", 8, lambda p: fmt.relative(p.created, now()),
-               sort_key=lambda p: p.created, align_right=True),
+               sort_key=lambda p: p.created, align_right=True, whole=True),
         Column("duration", "duration", 8, lambda p: fmt.duration(p.duration_ms),
-               sort_key=lambda p: p.duration_ms, align_right=True),
+               sort_key=lambda p: p.duration_ms, align_right=True, whole=True, priority=1),
         Column("steps", "steps", 5, lambda p: _text(p.step_count or ""),
-               sort_key=lambda p: p.step_count, align_right=True),
+               sort_key=lambda p: p.step_count, align_right=True, whole=True, priority=5),
     ]
 
 

@@ -16,7 +16,6 @@ double-click (or ``enter``, bound by the screen) opens it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import set_cell_size
@@ -29,37 +28,15 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-GAP = 1
+from console.tui.widgets.columns import GAP, Column, Widths, cell, none_last
 
-
-@dataclass
-class Column:
-    """One column: how to show a row's cell, how to colour it, how to sort by it."""
-
-    key: str
-    label: str
-    width: int
-    text: Callable[[Any], str]
-    style: Callable[[Any], str] | None = None
-    sort_key: Callable[[Any], Any] | None = None
-    flex: bool = False
-    align_right: bool = False
-    #: Grow ``width`` to fit the longest text among the first rows loaded (ids of other backends).
-    fit: bool = False
-
-
-def _none_last(getter: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def key(row: Any) -> Any:
-        value = getter(row)
-        return (value is None, value if value is not None else 0)
-    return key
-
+__all__ = ["Column", "VirtualTable"]
 
 class VirtualTable(ScrollView, can_focus=True):
     """Rows are any objects; ``columns`` say how to show them and ``row_key`` names them."""
 
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--marked",
-                         "vtable--mark-sign"}
+                         "vtable--mark-sign", "vtable--stale"}
     DEFAULT_CSS = """
     VirtualTable { background: $surface; }
     VirtualTable > .vtable--header { background: $panel; color: $text; text-style: bold; }
@@ -68,6 +45,7 @@ class VirtualTable(ScrollView, can_focus=True):
         color: $block-cursor-foreground; }
     VirtualTable > .vtable--marked { background: $secondary 30%; }
     VirtualTable > .vtable--mark-sign { color: $warning; text-style: bold; }
+    VirtualTable > .vtable--stale { color: $text-disabled; text-style: italic; }
     """
     BINDINGS = [
         Binding("up", "cursor(-1)", "Up", show=False),
@@ -121,8 +99,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self.marks: set[str] = set()
         self.sort_column: str | None = None
         self.sort_reverse = False
+        #: Keys of rows whose values may be out of date (drawn dim, with "?").
+        self.stale: set[str] = set()
+        self._natural = Widths(self.columns)
+        #: The columns that fit the width, and their widths (see ``columns.Widths.layout``).
+        self._shown: list[Column] = list(self.columns)
         self._widths: list[int] = [c.width for c in self.columns]
-        self._fitted: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
 
     # ---- data ------------------------------------------------------------------------------
@@ -136,7 +118,7 @@ class VirtualTable(ScrollView, can_focus=True):
         kept even for keys no longer shown (another page, a refresh): the owner decides."""
         old = self.row_key(self.current) if keep_cursor and self.current is not None else None
         self.rows = list(rows)
-        self._fit(self.rows)
+        self._natural.see(self.rows)
         self._sort()
         index = 0
         if old is not None:
@@ -150,7 +132,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Add rows at the end (streaming); a sort is applied by ``resort()`` afterwards."""
         added = list(rows)
         self.rows.extend(added)
-        self._fit(added)
+        self._natural.see(added)
         self._resized()
         self.refresh()
 
@@ -174,7 +156,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if column is None:
             return
         getter = column.sort_key or column.text
-        self.rows.sort(key=_none_last(getter), reverse=self.sort_reverse)
+        self.rows.sort(key=none_last(getter), reverse=self.sort_reverse)
 
     def _column(self, key: str | None) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -199,34 +181,48 @@ class VirtualTable(ScrollView, can_focus=True):
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def move_to(self, index: int, *, scroll: bool = True) -> None:
+    def move_to(self, index: int, *, scroll: bool = True, top: int | None = None) -> None:
+        """Put the cursor on row ``index`` (clamped) and, with ``scroll``, bring it into view;
+        ``top`` asks for that first row on screen (a page key keeps the cursor's place)."""
         index = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
-        changed = index != self.cursor
-        old = self.cursor
-        self.cursor = index
+        old, self.cursor = self.cursor, index  # before scrolling: the view follows the cursor
         if scroll:
-            top = int(self.scroll_y)
-            if index < top:
-                self.scroll_to(y=index, animate=False, immediate=True)
-            elif index >= top + self.page_height:
-                self.scroll_to(y=index - self.page_height + 1, animate=False, immediate=True)
+            if top is None:
+                top = int(self.scroll_y)
+                if index < top:
+                    top = index
+                elif index >= top + self.page_height:
+                    top = index - self.page_height + 1
+            self.scroll_to(y=top, animate=False, immediate=True)
         self._refresh_row(old)
         self._refresh_row(index)
-        if changed:
+        if index != old:
             self.post_message(self.CursorMoved(self, index))
 
     def _refresh_row(self, index: int) -> None:
-        y = index - int(self.scroll_y) + 1
-        if 0 < y < self.size.height:
-            self.refresh_line(y)
+        """Repaint row ``index`` (its line is ``index + 1`` of the content: the header is 0)."""
+        self.refresh_line(index + 1)  # in content lines: Textual subtracts the scroll itself
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """The cursor never leaves the screen (a mouse wheel or the scrollbar moved the view):
+        the highlighted row is always the row the keys act on."""
+        super().watch_scroll_y(old, new)
+        if not self.rows or self.scrollable_content_region.height < 2:
+            return  # not laid out yet
+        top = int(new)
+        bottom = min(len(self.rows), top + self.page_height) - 1
+        if not top <= self.cursor <= bottom:
+            self.move_to(max(top, min(self.cursor, bottom)), scroll=False)
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
+        """A page up or down; the cursor keeps its place on the screen where it can."""
         step = self.page_height * direction
-        self.scroll_to(y=max(0, self.scroll_y + step), animate=False, immediate=True)
-        self.move_to(self.cursor + step)
+        top = max(0, min(int(self.scroll_y) + step, int(self.max_scroll_y)))
+        index = max(0, min(self.cursor + step, len(self.rows) - 1))
+        self.move_to(index, top=top if top <= index < top + self.page_height else None)
 
     def action_edge(self, end: int) -> None:
         self.move_to(len(self.rows) - 1 if end else 0)
@@ -274,25 +270,16 @@ class VirtualTable(ScrollView, can_focus=True):
         self._styles.clear()
         super().notify_style_update()
 
-    def _fit(self, rows: list[Any], sample: int = 1000) -> None:
-        """Widen ``fit`` columns to their longest text in (a sample of) ``rows``; never shrink."""
-        for column in self.columns:
-            if column.fit and rows:
-                longest = max(len(column.text(r)) for r in rows[:sample])
-                self._fitted[column.key] = max(self._fitted.get(column.key, 0), longest)
-
-    def _width(self, column: Column) -> int:
-        return max(column.width, self._fitted.get(column.key, 0))
-
     def _resized(self) -> None:
-        available = self.scrollable_content_region.width or self.size.width
-        fixed = sum(self._width(c) + GAP for c in self.columns if not c.flex)
-        flex = [c for c in self.columns if c.flex]
-        spare = max(0, available - fixed - len(flex) * GAP)
-        self._widths = [max(c.width, spare // len(flex)) if c.flex else self._width(c)
-                        for c in self.columns]
+        """Lay the columns out in the width there is, always leaving room for the vertical
+        scrollbar (so it never covers the last column's values)."""
+        available = self.size.width - self.styles.scrollbar_size_vertical
+        layout = self._natural.layout(available)
+        self._shown = [column for column, _ in layout]
+        self._widths = [width for _, width in layout]
         total = sum(w + GAP for w in self._widths)
         self.virtual_size = Size(total, len(self.rows) + 1)
+        self.refresh()
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -323,7 +310,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _header(self) -> Strip:
         style = self.rich_style + self._style("vtable--header")
         segments = []
-        for column, width in zip(self.columns, self._widths, strict=True):
+        for column, width in zip(self._shown, self._widths, strict=True):
             label = column.label
             if column.key == self.sort_column:
                 label = f"{label} {'▼' if self.sort_reverse else '▲'}"
@@ -334,22 +321,26 @@ class VirtualTable(ScrollView, can_focus=True):
     def _row(self, index: int) -> Strip:
         row = self.rows[index]
         base = self.rich_style
-        marked = self.markable and self.row_key(row) in self.marks
+        key = self.row_key(row)
+        marked = self.markable and key in self.marks
+        stale = key in self.stale
         if marked:
             base = base + self._style("vtable--marked")
         if index == self.cursor:
             base = base + self._style("vtable--cursor")
         segments = []
-        for column, width in zip(self.columns, self._widths, strict=True):
+        for column, width in zip(self._shown, self._widths, strict=True):
             if column.key == "mark":
-                text = "●" if marked else " "
+                text = "●" if marked else "?" if stale else " "
                 style = base + self._style("vtable--mark-sign")
             else:
-                text = column.text(row)
+                raw = column.text(row)
+                if column.whole and len(raw) > width and self._natural.widen(column, len(raw)):
+                    self.call_after_refresh(self._resized)  # never a cut number: make room
+                text = cell(column, raw, width)
                 style = base + self._style(column.style(row)) if column.style else base
-            if len(text) > width:
-                text = text[: max(0, width - 1)] + "…"
-            text = text.rjust(width) if column.align_right else text
+                if stale:
+                    style = style + self._style("vtable--stale")
             segments.append(Segment(set_cell_size(text, width), style))
             segments.append(Segment(" " * GAP, base))
         return Strip(segments)
@@ -358,7 +349,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> Column | None:
         edge = 0
-        for column, width in zip(self.columns, self._widths, strict=True):
+        for column, width in zip(self._shown, self._widths, strict=True):
             edge += width + GAP
             if x < edge:
                 return column
