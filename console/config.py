@@ -94,6 +94,18 @@ class Settings:
     #: The profile's data folder; ``MESHDECK_DATA_DIR`` wins over it (``services.data_folder``).
     data_dir: str | None = None
     insecure: bool = False  # the TLS certificate is not checked (flag --insecure or the profile)
+    profile_read_only: bool = False  # the profile says read_only = true (a flag may say so too)
+
+    def read_only_causes(self) -> list[str]:
+        """Why changes are refused, each with what would allow them (empty: they are not)."""
+        causes = []
+        if self.read_only and self.source.get("read_only") == "flag":
+            causes.append("--read-only was given (leave it out to make changes)")
+        if self.profile_read_only:
+            causes.append(f"profile {self.profile!r} is read_only (use another profile, or "
+                          f"allow changes: meshdeck config set-profile {self.profile} "
+                          "--no-read-only)")
+        return causes
 
     def masked(self) -> dict[str, Any]:
         """Every field for display; the token only as "set (from ...)" or "not set"."""
@@ -184,4 +196,5 @@ def load_settings(
     elif prof.secret:
         secret, secret_from = prof.secret, f"file, profile {name}"
     return Settings(profile=name, token=token, token_from=token_from, key_secret=secret,
-                    secret_from=secret_from, source=source, config_file=path, **values)
+                    secret_from=secret_from, source=source, config_file=path,
+                    profile_read_only=bool(prof.read_only), **values)

@@ -2,66 +2,34 @@
 
 Tolerant means: every field may be missing or null, unknown fields are kept (and written back),
 and an enum value we have never seen stays as text instead of failing validation. Enum-valued
-fields are therefore typed ``str``; the ``StrEnum`` classes below name the values we know, and
-compare equal to plain strings (``ProcessStatus.FAILED == "FAILED"``).
+fields are therefore typed ``str``; the ``StrEnum`` classes of ``console.statuses`` name the values
+we know, and compare equal to plain strings (``ProcessStatus.FAILED == "FAILED"``).
 
 Python attributes are snake_case; the wire (and ``to_wire()``) uses camelCase.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from pydantic import Field as PydanticField
 from pydantic.alias_generators import to_camel
 
-
-class ProcessStatus(StrEnum):
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    TIMED_OUT = "TIMED_OUT"
-    CANCELLED = "CANCELLED"
-    TERMINATED = "TERMINATED"
-    REVIEWED = "REVIEWED"
-
-
-class StepStatus(StrEnum):
-    PENDING = "PENDING"
-    SCHEDULED = "SCHEDULED"
-    RUNNING = "RUNNING"
-    PAUSED = "PAUSED"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    TIMED_OUT = "TIMED_OUT"
-    SKIPPED = "SKIPPED"
-    CANCELLED = "CANCELLED"
-
-
-class ProcessTriggerType(StrEnum):
-    MANUAL = "MANUAL"
-    SCHEDULED = "SCHEDULED"
-    API_MAPPING = "API_MAPPING"
-    WEBHOOK = "WEBHOOK"
-    API = "API"
-    SUB_PROCESS = "SUB_PROCESS"
-
-
-class ProcessType(StrEnum):
-    STANDARD = "STANDARD"
-    DYNAMIC = "DYNAMIC"
-    API_ORCHESTRATION = "API_ORCHESTRATION"
-    INTERNAL = "INTERNAL"
-
-
-class ApiCallType(StrEnum):
-    SYNC = "SYNC"
-    ASYNC = "ASYNC"
-    STREAM = "STREAM"
+from console.statuses import (  # noqa: F401 - the wire's vocabulary, reached through the models
+    FINISHED,
+    UNDER_WAY,
+    UNSUCCESSFUL,
+    ApiCallType,
+    ProcessStatus,
+    ProcessTriggerType,
+    ProcessType,
+    StepStatus,
+)
 
 
 def _open_enum(value: Any) -> Any:
@@ -93,7 +61,11 @@ def epoch_ms_to_datetime(value: int | float | None) -> datetime | None:
 
 
 class WireModel(BaseModel):
-    """Base: camelCase on the wire, snake_case in Python, unknown fields kept."""
+    """Base: camelCase on the wire, snake_case in Python, unknown fields kept.
+
+    ``dropped``: the fields the answer sent with a type this model cannot hold (a time as text,
+    an object for a list), each with the value sent; they were left empty so that the rest of
+    the row still shows (``console.backends.responses.validate_leniently`` fills it in)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -102,6 +74,13 @@ class WireModel(BaseModel):
         coerce_numbers_to_str=True,
         protected_namespaces=(),
     )
+    _dropped: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @property
+    def dropped(self) -> dict[str, Any]:
+        """Wire field path (``created``, ``stepRecords.start``) -> the value that was dropped."""
+        private = self.__pydantic_private__  # ``self._dropped`` costs pydantic's __getattr__
+        return (private and private.get("_dropped")) or {}
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict with wire names, extra fields included, nulls kept."""
@@ -234,10 +213,36 @@ class ProcessData(WireModel):
         return epoch_ms_to_datetime(self.updated)
 
     @property
-    def duration_ms(self) -> int | None:
-        if self.created is None or self.updated is None:
+    def ended(self) -> int | None:
+        """When the execution stopped running, where that is known: the server's end time
+        (Conductor's ``endTime``); else, once it is finished (REVIEWED included), the last end
+        among its steps when they are known; else ``updated`` while only the run can have moved
+        it (a finished status: marking reviewed moves ``updated`` without running anything).
+        None while under way, and for a status meshdeck does not know without an end time."""
+        status = self.status  # called for every row of a 100k-row table: kept cheap
+        if status in UNDER_WAY:
             return None
-        return max(0, self.updated - self.created)
+        extra = self.__pydantic_extra__
+        end = extra.get("endTime") if extra else None
+        if isinstance(end, int) and end > 0:
+            return end
+        finished = status in FINISHED
+        if not finished and status != "REVIEWED":
+            return None
+        if self.step_records:
+            steps_end = max((s.updated for s in self.step_records if s.updated), default=None)
+            if steps_end is not None:
+                return steps_end
+        return self.updated if finished else None
+
+    @property
+    def duration_ms(self) -> int | None:
+        """How long the execution ran; None while under way (``running_for``) or unknown."""
+        return _span(self.created, self.ended)
+
+    def running_for(self, now_ms: int) -> int | None:
+        """How long an execution under way has run by ``now_ms`` (None when it is not)."""
+        return _span(self.created, now_ms) if self.status in UNDER_WAY else None
 
     @property
     def step_count(self) -> int:
@@ -247,6 +252,10 @@ class ProcessData(WireModel):
         """The step that broke the process: the last FAILED or TIMED_OUT step, if any."""
         failed = [s for s in self.step_records or [] if s.status in ("FAILED", "TIMED_OUT")]
         return max(failed, key=lambda s: (s.updated or 0, s.id or 0)) if failed else None
+
+
+def _span(start: int | None, end: int | None) -> int | None:
+    return None if start is None or end is None else max(0, end - start)
 
 
 def _text(value: Any) -> Any:
@@ -310,42 +319,6 @@ class ProcessDefinition(WireModel):
     @property
     def step_count(self) -> int:
         return sum(1 for top in self.steps or [] for _ in top.walk())
-
-
-class StepQueueNameData(WireModel):
-    org_id: int | None = None
-    namespace: str | None = None
-    name: str | None = None
-    step_type: OpenEnum = None
-
-
-class WorkRequest(WireModel):
-    process_id: int | None = None
-    step_id: int | None = None
-    step_execution_id: int | None = None
-    shard_instance_id: int | None = None
-    run_count: int | None = None
-    step_name: str | None = None
-    step_namespace: str | None = None
-    step_ref: str | None = None
-    input_param: Any = None
-    is_optional: bool | None = None
-    polled: int | None = None
-    scheduled: int | None = None
-    updated: int | None = None
-    priority: int | None = None
-
-
-class WorkResponse(WireModel):
-    process_id: int | None = None
-    step_id: int | None = None
-    step_execution_id: int | None = None
-    run_count: int | None = None
-    shard_instance_id: int | None = None
-    output: Any = None
-    status: OpenEnum = None
-    reschedule_after_seconds: int | None = None
-    started_at: int | None = None
 
 
 def extract_error(output: Any) -> str | None:
@@ -425,12 +398,16 @@ class ProcessSummary:
     created: int | None
     updated: int | None
     step_count: int
+    #: When it stopped running, where known (``ProcessData.ended``).
+    ended: int | None = None
+    #: Fields sent with an unexpected type and shown empty (``WireModel.dropped``).
+    dropped: Mapping[str, Any] | None = None
 
     @classmethod
     def of(cls, p: ProcessData) -> ProcessSummary:
         return cls(p.process_id, p.name, p.namespace, p.version, p.status, p.trigger_type,
                    p.process_type, p.correlation_id, p.request_id, p.created, p.updated,
-                   p.step_count)
+                   p.step_count, p.ended, p.dropped or None)
 
     @property
     def created_at(self) -> datetime | None:
@@ -438,6 +415,10 @@ class ProcessSummary:
 
     @property
     def duration_ms(self) -> int | None:
-        if self.created is None or self.updated is None:
-            return None
-        return max(0, self.updated - self.created)
+        """How long the execution ran; None while under way (``running_for``) or unknown (a
+        REVIEWED row of a search: the review moved ``updated``, and a search has no steps)."""
+        return _span(self.created, self.ended)
+
+    def running_for(self, now_ms: int) -> int | None:
+        """How long an execution under way has run by ``now_ms`` (None when it is not)."""
+        return _span(self.created, now_ms) if self.status in UNDER_WAY else None

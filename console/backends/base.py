@@ -32,7 +32,10 @@ ProcessId = str
 
 
 class Unsupported(errors.BadRequest):
-    """The backend has no such feature (the message says what to do instead)."""
+    """The backend has no such feature, or cannot honour a filter (the message says what to do
+    instead). Nothing was sent: like a usage error, it exits 2 on the command line."""
+
+    exit_code = 2
 
 
 class Backend(ABC):
@@ -45,13 +48,22 @@ class Backend(ABC):
     #: The actions this backend offers -> the statuses each applies to (None: any status).
     #: Names are ``console.services.action_specs.ACTIONS`` keys.
     ACTIONS: ClassVar[Mapping[str, frozenset[str] | None]]
-    #: Why an action meshdeck knows is not offered here (one line, with what to do instead).
+    #: Why an action meshdeck knows (or an option of one, ``rerun --version``) is not offered
+    #: here (one line, with what to do instead).
     UNSUPPORTED: ClassVar[Mapping[str, str]] = {}
     #: Search filters this backend cannot honour -> why (``SearchQuery`` field names).
     UNSUPPORTED_FILTERS: ClassVar[Mapping[str, str]] = {}
+    #: What a refused search should use instead (ends the refusal's line).
+    FILTERS_HINT: ClassVar[str] = ""
+    #: True when ``STATUSES`` (with ``STATUS_ALIASES``) is every status this server can have, so a
+    #: search for another one is refused; False for an open set (a newer server may know more).
+    CLOSED_STATUSES: ClassVar[bool] = False
+    #: meshdeck status words this backend searches under another of its own (Conductor's
+    #: TERMINATED stands for CANCELLED).
+    STATUS_ALIASES: ClassVar[Mapping[str, str]] = {}
     #: The trigger types and process types a search may filter by (a typed value is checked
     #: against them before anything is sent). Empty: no such filter here (see
-    #: ``UNSUPPORTED_FILTERS``). Statuses are not checked: a newer server may have more.
+    #: ``UNSUPPORTED_FILTERS``).
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
     PROCESS_TYPES: ClassVar[tuple[str, ...]] = ()
     #: ``count()`` gives an exact number of matches.
@@ -130,15 +142,30 @@ class Backend(ABC):
 
     @classmethod
     def unsupported_filters(cls, query: SearchQuery) -> list[str]:
-        """One line per filter of ``query`` this backend cannot honour, or whose value it does
-        not know (``TRIGGERS``, ``PROCESS_TYPES``) (empty: all fine)."""
+        """One phrase per filter of ``query`` this backend cannot honour, or whose value it does
+        not know (``TRIGGERS``, ``PROCESS_TYPES``; statuses where its set is closed) (empty: all
+        fine)."""
         problems = [why for name, why in cls.UNSUPPORTED_FILTERS.items() if getattr(query, name)]
         for label, given, known in (("trigger", query.trigger_types, cls.TRIGGERS),
                                     ("type", query.process_types, cls.PROCESS_TYPES)):
             wrong = [value for value in given if known and value not in known]
             if wrong:
                 problems.append(f"{label} {', '.join(wrong)} (known: {', '.join(known)})")
+        if cls.CLOSED_STATUSES:
+            odd = [s for s in query.statuses if s not in cls.STATUSES and s not in cls.STATUS_ALIASES]
+            if odd:
+                problems.append(f"status {', '.join(odd)} (its statuses are "
+                                f"{', '.join(cls.STATUSES)})")
         return problems
+
+    @classmethod
+    def check_filters(cls, query: SearchQuery) -> None:
+        """``Unsupported`` naming every filter of ``query`` this backend cannot honour: a
+        filter is refused before anything is sent, never dropped silently."""
+        problems = cls.unsupported_filters(query)
+        if problems:
+            raise Unsupported(f"the {cls.KIND} backend cannot search by " + "; ".join(problems)
+                              + (f" ({cls.FILTERS_HINT})" if cls.FILTERS_HINT else ""))
 
     @classmethod
     def applies(cls, action: str, status: str | None) -> bool:
@@ -179,8 +206,8 @@ class Backend(ABC):
     @abstractmethod
     async def search(self, query: SearchQuery) -> list[ProcessData]:
         """One page of matches (``query.limit`` at ``query.offset``), newest first, without
-        steps. ``BadRequest`` for a filter this backend cannot honour (see
-        ``UNSUPPORTED_FILTERS``): a filter is never dropped silently."""
+        steps. ``Unsupported`` for a filter this backend cannot honour (``check_filters``): a
+        filter is never dropped silently."""
 
     async def count(self, query: SearchQuery) -> int | None:
         """The exact number of matches of ``query`` (see ``IMPLEMENTS_COUNT``); None when the

@@ -50,13 +50,17 @@ LatestDefinitionOpt = Annotated[bool, typer.Option(
 RESULT_FORMATS = ("table", "json", "ndjson", "ids")
 
 
-def refuse_if_unsupported(state: Any, action: str) -> None:
-    """A backend that lacks ``action`` (review on Conductor; pause, restart on Unmeshed) says why."""
+def refuse_if_unsupported(state: Any, action: str, version: int | None = None) -> None:
+    """A backend that lacks ``action`` (review on Conductor; pause, restart on Unmeshed), or
+    rerun's ``--version``, says why before anything is sent."""
     cls = backend_class(state)
     why = cls.unsupported(action)
     if why:
         name = "resume on another definition version" if action in OPTION_ACTIONS else action
         raise CliProblem(f"{name} is not available on the {cls.KIND} backend: {why}")
+    if version is not None and not cls.IMPLEMENTS_RERUN_VERSION:
+        why = cls.UNSUPPORTED.get("rerun --version") or "it reruns with the same version"
+        raise CliProblem(f"--version is not available on the {cls.KIND} backend: {why}")
 
 
 def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: str | None = None,
@@ -70,7 +74,7 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
     words = ACTIONS[action]
     fmt = choose_format(output, RESULT_FORMATS)
     state = get_state()
-    refuse_if_unsupported(state, action)
+    refuse_if_unsupported(state, action, version)
     if not dry_run:
         refuse_if_read_only(state, words.verb)
     selection, used_stdin = _select(state, action, ids, filters, limit)
@@ -132,10 +136,12 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
 
     found = run_with_backend(matching, state)
     if found.more and limit is None:
+        matched = (f"{found.total:,} executions match" if found.total is not None else
+                   f"more than {found.limit:,} executions match")
         raise CliProblem(
-            f"more than {found.limit:,} executions match, and meshdeck sends at most "
-            f"{found.limit:,} at once: narrow the filters (e.g. --since, --name), or pass "
-            f"--max {found.limit} to {verb} the newest {found.limit:,} and leave the rest")
+            f"{matched}, and meshdeck sends at most {found.limit:,} at once: nothing was sent. "
+            f"Narrow the filters (e.g. --since, --name), or pass --max {found.limit} to {verb} "
+            f"the newest {found.limit:,} and leave the rest untouched (exit code 3)")
     return found, False
 
 

@@ -30,6 +30,12 @@ def _duration_cell(item: Any) -> str:
     return duration(item.duration_ms)
 
 
+def _run_duration_cell(p: Any) -> str:
+    from console.format import run_duration
+
+    return run_duration(p)
+
+
 def _error(p: Any) -> str | None:
     step = p.failed_step()
     if step is not None and step.error:
@@ -49,7 +55,7 @@ PROCESS_COLUMNS = [
     Column("type", "TYPE", lambda p: p.process_type),
     Column("started", "STARTED", lambda p: _iso(p.created), cell=_started_cell),
     Column("updated", "UPDATED", lambda p: _iso(p.updated)),
-    Column("duration", "DURATION", lambda p: p.duration_ms, cell=_duration_cell),
+    Column("duration", "DURATION", lambda p: p.duration_ms, cell=_run_duration_cell),
     Column("correlation", "CORRELATION ID", lambda p: p.correlation_id),
     Column("request", "REQUEST ID", lambda p: p.request_id),
     Column("error", "ERROR", _error),

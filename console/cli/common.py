@@ -35,7 +35,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: A bulk action partly failed or left matches untouched; a multi-id get missed some ids.
     PARTIAL = 3
-    #: ``run --sync``: the process ended FAILED, TIMED_OUT or TERMINATED.
+    #: ``run --sync``: the process ended FAILED, TIMED_OUT, TERMINATED or CANCELLED.
     PROCESS_FAILED = 4
     INTERRUPTED = 130
 
@@ -130,6 +130,16 @@ def reset_state() -> None:
 def err(message: str) -> None:
     """One plain line on stderr."""
     typer.echo(message, err=True)
+
+
+def warn_dropped(rows: Iterable[Any]) -> None:
+    """One warning line on stderr naming the fields of ``rows`` that came with a type meshdeck
+    cannot show and were left empty (nothing when none did)."""
+    from console.format import DroppedFields
+
+    line = DroppedFields().add(rows).warning()
+    if line:
+        err(f"meshdeck: warning: {line}")
 
 
 def stdin_is_tty() -> bool:
@@ -231,15 +241,25 @@ def run_with_backend(body: Callable[[Backend], Awaitable[T]], state: State | Non
     import asyncio
 
     state = state or get_state()
+    running: list[asyncio.Task] = []
 
     async def main() -> T:
+        running.append(asyncio.current_task())
         backend = open_backend(state)
         try:
             return await body(backend)
         finally:
             await backend.aclose()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        # A second Ctrl-C stops the body where it is: the task keeps the KeyboardInterrupt,
+        # which asyncio would print as a traceback ("never retrieved") when it is collected.
+        for task in running:
+            if task.done() and not task.cancelled():
+                task.exception()
+        raise
 
 
 # --- arguments ------------------------------------------------------------------------------------
@@ -315,12 +335,26 @@ def backend_class(state: State) -> Any:
 
 
 def refuse_unsupported_filters(state: State, query: Any) -> None:
-    """A filter this backend cannot search by, or a trigger / type it does not know, is a usage
-    error before anything is sent (never silently dropped)."""
-    problems = backend_class(state).unsupported_filters(query)
-    if problems:
-        raise CliProblem(f"the {state.settings().backend} backend cannot search by "
-                         + "; ".join(problems))
+    """The one check of a query before it is sent (search, the actions selecting by query,
+    failures): a filter this backend cannot search by, a trigger / type it does not know, or a
+    status outside its closed set is a usage error naming each (never silently dropped). A
+    status meshdeck does not know is then searched with a warning where statuses are an open
+    set (a newer server may have it)."""
+    from console.cli.options import KNOWN_STATUSES
+    from console.errors import MeshdeckError
+
+    try:
+        backend_class(state).check_filters(query)
+    except MeshdeckError as exc:
+        raise CliProblem(str(exc)) from None
+    unknown = [s for s in query.statuses if s not in KNOWN_STATUSES]
+    if unknown:
+        import difflib
+
+        near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
+            f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
 
 
 def checked_ids(state: State, ids: Iterable[str]) -> list[str]:
@@ -336,10 +370,12 @@ def checked_ids(state: State, ids: Iterable[str]) -> list[str]:
 
 
 def refuse_if_read_only(state: State, what: str) -> None:
+    """Refuse a change (exit 2) naming what made this session read-only: the flag, the
+    profile, or both."""
     settings = state.settings()
     if settings.read_only:
-        why = "--read-only" if state.read_only else f"profile {settings.profile!r} is read_only"
-        raise CliProblem(f"refusing to {what}: {why} (drop the flag or use another profile)")
+        causes = settings.read_only_causes() or ["this session is read-only"]
+        raise CliProblem(f"refusing to {what}: " + "; and ".join(causes))
 
 
 def confirm(question: str, *, yes: bool, used_stdin: bool, count: int, verb: str) -> None:

@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from console.cli.common import CliProblem, ExitCode, checked_ids, err, expand_ids, get_state, run_with_backend
+from console.cli.common import (
+    CliProblem,
+    ExitCode,
+    checked_ids,
+    err,
+    expand_ids,
+    get_state,
+    run_with_backend,
+    warn_dropped,
+)
 from console.cli.options import OUTPUT, IdsArg, with_globals
 
 GET_FORMATS = ("table", "json", "ndjson", "tree")
@@ -29,7 +38,14 @@ def get(
     from console.cli.output import choose_format
 
     fmt = choose_format(output, GET_FORMATS)
-    targets, _ = expand_ids(ids)
+    targets, used_stdin = expand_ids(ids)
+    if not targets and used_stdin:  # a pipe that found nothing: nothing to show, as for actions
+        if fmt == "json":
+            from console.cli.output import write_json
+
+            write_json([])
+        err("nothing to get: no ids on stdin")
+        return
     if not targets:
         raise CliProblem("name at least one process id (or '-' to read ids from stdin)")
     targets = checked_ids(get_state(), targets)
@@ -54,6 +70,7 @@ def get(
             if index:
                 typer.echo("")
             show_process_tree(process) if fmt == "tree" else show_process(process, include_steps)
+    warn_dropped(found)
     for failure in failures:
         err(f"meshdeck: error: {failure.id}: {failure.error}")
     if failures:  # some found, some not: partial, as for a bulk action
@@ -64,7 +81,7 @@ def show_process(p: Any, with_steps: bool = True) -> None:
     """Summary, the failed step's error first, then the steps table."""
     from console.cli.columns import STEP_COLUMNS, _error
     from console.cli.output import key_values, print_table, status_text
-    from console.format import absolute, duration, relative
+    from console.format import absolute, relative, run_duration
 
     from console.cli.common import backend_class
 
@@ -75,7 +92,7 @@ def show_process(p: Any, with_steps: bool = True) -> None:
         ("process", p.process_id), ("name", f"{name}  v{p.version}"),
         (label, p.namespace) if label != "namespace" else ("", None),
         ("status", status_text(p.status)), ("trigger", p.trigger_type), ("type", p.process_type),
-        ("started", started), ("updated", absolute(p.updated)), ("duration", duration(p.duration_ms)),
+        ("started", started), ("updated", absolute(p.updated)), ("duration", run_duration(p)),
         ("correlation id", p.correlation_id), ("request id", p.request_id),
         ("steps", p.step_count or None),
     ])
@@ -145,6 +162,7 @@ def step(
         return await backend.get_step(step_id)
 
     s = run_with_backend(body)
+    warn_dropped([s])
     if fmt == "json":
         from console.cli.output import write_json
 

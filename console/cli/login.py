@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 
 import typer
 
-from console.cli.common import CliProblem, err, get_state, interactive, stdin_is_tty
+from console.cli import common
+from console.cli.common import CliProblem, err, get_state, stdin_is_tty
 from console.cli.options import with_globals
 
 server_app = typer.Typer(help="Servers (profiles), as the official unmeshed CLI names them.",
@@ -32,7 +33,7 @@ def default_name(url: str) -> str:
 def _ask(value: str | None, what: str, flag: str, hide: bool = False) -> str:
     if value:
         return value
-    if not interactive():
+    if not common.interactive():
         raise CliProblem(f"give {flag} (not a terminal, so meshdeck cannot ask for the {what})")
     return typer.prompt(what, hide_input=hide, err=True).strip()
 
@@ -88,7 +89,7 @@ def login(
     from console.profile import check_name, check_value
 
     state = get_state()
-    if (state.backend or "unmeshed").strip().lower() != "unmeshed":
+    if common.backend_class(state).CREDENTIALS != ("client_id", "token"):  # Unmeshed's login
         raise CliProblem("login is for Unmeshed servers; for Conductor use meshdeck config "
                          "set-profile NAME --backend conductor --key-id ID --secret-env VAR")
     if token_stdin and token_env:
@@ -106,7 +107,9 @@ def login(
         err("meshdeck: warning: --insecure: this server's TLS certificate will not be checked")
 
     async def check() -> list[str]:
-        backend = connect.open_backend(settings, verify=not (plain or insecure))
+        # --mock checks against the embedded mock (a demo of login that needs no server).
+        backend = connect.open_backend(settings, verify=not (plain or insecure),
+                                       mock_app=common.mock_app(state) if state.mock else None)
         try:
             return await backend.namespaces()
         finally:

@@ -2,7 +2,8 @@
 
 Every error a person can cause or meet (MeshdeckError, ConfigError, a refusal, bad input) ends
 here as one line ``meshdeck: error: ...`` on stderr and an exit code: 0 ok, 1 error (server or
-network), 2 usage or refused, 3 partial failure of a bulk action, 130 interrupted.
+network), 2 usage or refused, 3 partial failure of a bulk action (or matches left untouched),
+4 ``run --sync`` ended without success, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -125,8 +126,9 @@ app = typer.Typer(
     cls=MeshdeckGroup,
     help="Operations console for Unmeshed: find failed executions, see why, act on them in bulk, "
          "safely. Without a command it opens the terminal UI.",
-    epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused, 3 partial failure "
-           "of a bulk action, 4 run --sync ended FAILED, TIMED_OUT or TERMINATED, 130 interrupted.",
+    epilog="Exit codes: 0 ok, 1 error (server or network), 2 usage or refused (nothing sent), "
+           "3 a bulk action partly failed or left matches untouched, 4 run --sync ended FAILED, "
+           "TIMED_OUT, TERMINATED or CANCELLED, 130 interrupted (per-id results still printed).",
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     invoke_without_command=True,
@@ -169,8 +171,12 @@ def root(
     get_state(ctx)  # the global options, already merged by with_globals, belong to this run
     if ctx.invoked_subcommand is None:
         if not common.has_terminal():
-            # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever.
-            typer.echo(ctx.get_help(), err=True)
+            # cron, CI, `meshdeck </dev/null >file`: a full-screen app would wait forever. The
+            # help goes to stderr (rich prints it to sys.stdout itself): stdout stays empty.
+            import contextlib
+
+            with contextlib.redirect_stdout(sys.stderr):
+                typer.echo(ctx.get_help(), err=True)
             err("meshdeck: error: no command given and no terminal to open the console in "
                 "(give a command, e.g. meshdeck search --status FAILED)")
             raise typer.Exit(ExitCode.USAGE)

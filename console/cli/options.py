@@ -199,7 +199,8 @@ class Filters:
         return any(getattr(self, name) for name in FILTER_NAMES)
 
     def query(self, limit: int = 100, offset: int = 0):
-        """The SearchQuery these filters describe (``--since`` defaults to 24h, like the SDK).
+        """The SearchQuery these filters describe (``--since`` defaults to 24h, like the SDK),
+        not yet checked against a backend (``common.refuse_unsupported_filters`` does that).
 
         ``--until`` alone is refused: "the 24 hours before now, ending at --until" would be
         empty or cut short for any older --until, so the start must be said."""
@@ -208,16 +209,6 @@ class Filters:
         from console.services.search import parse_time, to_epoch_ms
 
         statuses = split_values(self.status, upper=True)
-        unknown = [s for s in statuses if s not in KNOWN_STATUSES]
-        if unknown:  # statuses are an open set: a newer server may know it; warn, then ask
-            from console.cli.common import err
-
-            import difflib
-
-            near = [m for u in unknown for m in difflib.get_close_matches(u, KNOWN_STATUSES, 1)]
-            hint = f" (did you mean {', '.join(near)}?)" if near else ""
-            err(f"warning: status {', '.join(unknown)} is not one meshdeck knows{hint}; "
-                f"searching for it anyway (known: {', '.join(KNOWN_STATUSES)})")
         if self.until and not self.since:
             raise CliProblem("--until needs --since too (a window with only an end has no "
                              "start), e.g. --since 2026-11-25T00:00 --until 2026-11-25T06:00")

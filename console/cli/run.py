@@ -8,12 +8,16 @@ import typer
 
 from console.cli.common import (
     CliProblem,
+    ExitCode,
+    backend_class,
+    err,
     get_state,
     read_json_arg,
     refuse_if_read_only,
     run_with_backend,
     session_journal,
     split_name,
+    warn_dropped,
 )
 from console.cli.options import OUTPUT, with_globals
 
@@ -32,16 +36,21 @@ def run(
         "--timeout", metavar="SECONDS", min=0.1,
         help="With --sync: how long the server may take (also the HTTP timeout).")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FORMAT", rich_help_panel=OUTPUT,
-                                               help="table or json (default: table).")] = None,
+                                               help="table, json or ids (the new process's id, for "
+                                                    "scripts) (default: table).")] = None,
 ) -> None:
     """Start a process (asynchronously unless --sync) and show it.
 
+    With --sync the exit code says how the process ended: 0 COMPLETED, 4 FAILED, TIMED_OUT,
+    TERMINATED or CANCELLED (a script never reads success from a failed run).
+
     Examples:  meshdeck run default/order_fulfilment --input '{"orderId": 42}'
                meshdeck run default/order_fulfilment --input @order.json --sync --timeout 30
+               ID=$(meshdeck run default/order_fulfilment -o ids)
     """
     from console.cli.output import choose_format
 
-    fmt = choose_format(output, ("table", "json"))
+    fmt = choose_format(output, ("table", "json", "ids"))
     state = get_state()
     if timeout is not None and not sync:
         state.merge({"timeout": timeout})  # with --async it is the HTTP timeout
@@ -63,14 +72,32 @@ def run(
                                    journal=journal)
 
     process = run_with_backend(body)
+    warn_dropped([process])
     if fmt == "json":
         from console.cli.output import write_json
 
         write_json(process.to_wire())
+    elif fmt == "ids":
+        typer.echo(process.process_id)
     else:
         from console.cli.get import show_process
 
         show_process(process, with_steps=bool(process.step_records))
+    if sync:
+        said_how_it_ended(process)
+
+
+def said_how_it_ended(process) -> None:
+    """``run --sync``: exit 4 when the process ended without success; a note when the wait
+    ended before the process did."""
+    from console.models import UNDER_WAY, UNSUCCESSFUL
+
+    if process.status in UNSUCCESSFUL:
+        err(f"meshdeck: error: process {process.process_id} ended {process.status}")
+        raise typer.Exit(ExitCode.PROCESS_FAILED)
+    if process.status in UNDER_WAY:
+        err(f"meshdeck: warning: process {process.process_id} is still {process.status}: the "
+            "wait ended first (a longer --timeout waits longer)")
 
 
 def call(
@@ -100,6 +127,10 @@ def call(
         raise CliProblem("--data needs a POST: drop --get")
     method = "POST" if post or data is not None else "GET"
     state = get_state()
+    cls = backend_class(state)
+    if not cls.IMPLEMENTS_API_MAPPINGS:
+        why = cls.UNSUPPORTED.get("call") or "it has no API mappings"
+        raise CliProblem(f"call is not available on the {cls.KIND} backend: {why}")
     # Any call to an API mapping starts a process, GET included.
     refuse_if_read_only(state, "call an API mapping")
     body_data = read_json_arg(data, "--data")

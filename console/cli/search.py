@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 
-from console.cli.common import err, get_state, refuse_unsupported_filters, run_with_backend
+from console.cli.common import (
+    err,
+    get_state,
+    refuse_unsupported_filters,
+    run_with_backend,
+    warn_dropped,
+)
 from console.cli.options import OUTPUT, Filters, ListFormat, with_filters, with_globals
 from console.cli.query_opts import QueryOpt, ViewOpt, combine, load_view
 
@@ -47,15 +53,20 @@ def search(
     writer = RowWriter(fmt, cols, full=lambda p: p.to_wire(), id_of=lambda p: p.process_id,
                        columns_chosen=columns is not None)
 
+    odd: list = []  # rows with a field left empty (an unexpected type): one warning at the end
+
     async def body(backend):
         from console.services.search import fetch_page, iter_pages
 
         if all_:
             async for rows in iter_pages(backend, query):
                 writer.write(rows)
+                odd.extend(p for p in rows if p.dropped)
             return False
         page = await fetch_page(backend, query)
-        writer.write(sorted(page.rows, key=order[0], reverse=order[1]) if order else page.rows)
+        rows = sorted(page.rows, key=order[0], reverse=order[1]) if order else page.rows
+        writer.write(rows)
+        odd.extend(p for p in rows if p.dropped)
         return page.has_more
 
     try:
@@ -64,6 +75,8 @@ def search(
         if fmt == "json" and writer.count:
             writer.close()  # rows already written stay a valid JSON array
         raise
+    finally:
+        warn_dropped(odd)
     writer.close()
     if writer.count == 0 and fmt == "table":
         err("no execution matches (searched the last 24 hours unless --since was given)")

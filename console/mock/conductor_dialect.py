@@ -221,7 +221,7 @@ def task_definition(sdef: dict[str, Any], defn: dict[str, Any]) -> dict[str, Any
 def summary(store: MockStore, p: dict[str, Any]) -> dict[str, Any]:
     """A WorkflowSummary (search result row): times as ISO text, input/output as JSON text."""
     status = workflow_status(p)
-    end = p["updated"] if status in TERMINAL else None
+    end = (p.get("_ended") or p["updated"]) if status in TERMINAL else None
     failed = _failed_ref(p, status)
     text_in, text_out = json.dumps(p["input"]), json.dumps(p["output"])
     return non_null({
@@ -243,7 +243,7 @@ def _workflow(p: dict[str, Any], wid: str, status: str, defn: dict[str, Any],
     return non_null({
         "ownerApp": p["namespace"], "createTime": fields.pop("created", p["created"]),
         "updateTime": fields.pop("updated", p["updated"]), "createdBy": p["createdBy"],
-        "status": status, "endTime": fields.pop("end", p["updated"]) if ended else 0,
+        "status": status, "endTime": fields.pop("end", p.get("_ended") or p["updated"]) if ended else 0,
         "workflowId": wid, "tasks": tasks, "correlationId": p["correlationId"],
         "taskToDomain": {}, "workflowDefinition": defn, "priority": 0, "variables": {},
         "lastRetriedTime": state(p).get("lastRetried", 0), "history": [],

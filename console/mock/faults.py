@@ -23,6 +23,8 @@ SPEC is a comma-separated list of ``key=value`` items and bare flags (README, "F
 ``unknown_enums``      status, type, triggerType and processType take values no client knows
 ``extra_fields``       every JSON object gains fields no client knows
 ``null_objects``       input, output, steps, stepRecords, tags, details ... are null
+``odd_types``          about half the rows get one field of a type no client expects: a time as
+                       text, a version as a word, tags as an object instead of a list
 ``endless_search``     search ignores ``offset`` and pads each answer to ``limit`` rows: every
                        page is the first page again, full, forever
 ``after=N``            the first N requests pass untouched (failures "mid-way")
@@ -48,13 +50,17 @@ import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_ERRORS = (500, 502, 503)
-FLAGS = ("html_errors", "unknown_enums", "extra_fields", "null_objects", "endless_search")
+FLAGS = ("html_errors", "unknown_enums", "extra_fields", "null_objects", "odd_types",
+         "endless_search")
 RATES = ("error_rate", "truncate_rate", "reset_rate")
 COUNTS = ("fail_first", "unauthorized_after", "after", "seed")
 KEYS = ("latency", "jitter", *RATES, "errors", *COUNTS, "large_output", "only", "paths", *FLAGS)
 
 UNKNOWN_ENUMS = {"status": "QUARANTINED", "type": "QUANTUM_STEP", "triggerType": "CARRIER_PIGEON",
                  "processType": "EPHEMERAL"}
+#: ``odd_types``: a row's field -> a value of a type no client expects (either dialect's names).
+ODD_TYPES = {"created": "yesterday", "startTime": "yesterday", "version": "three",
+             "workflowVersion": "three", "tags": {"env": "prod"}}
 NULLED = ("input", "output", "state", "secretState", "authClaims", "steps", "stepRecords",
           "executionList", "tags", "details", "configuration", "metadata", "children",
           "defaultInput", "defaultOutput", "outputMapping")
@@ -87,6 +93,7 @@ class FaultPlan:
     unknown_enums: bool = False
     extra_fields: bool = False
     null_objects: bool = False
+    odd_types: bool = False
     endless_search: bool = False
     after: int = 0
     only: tuple[str, ...] = ()
@@ -334,7 +341,8 @@ def html_page(status: int) -> bytes:
 
 def reshape(body: bytes, plan: FaultPlan, rng: random.Random) -> bytes:
     """Apply the shape faults (enums, extra fields, nulls, a large output) to a JSON answer."""
-    if not (plan.unknown_enums or plan.extra_fields or plan.null_objects or plan.large_output):
+    if not (plan.unknown_enums or plan.extra_fields or plan.null_objects or plan.odd_types
+            or plan.large_output):
         return body
     try:
         data = json.loads(body)
@@ -367,6 +375,11 @@ def _walk(value: Any, plan: FaultPlan, rng: random.Random) -> Any:
                 if key in node and not (plan.large_output and key == "output"
                                         and isinstance(node[key], dict) and "blob" in node[key]):
                     node[key] = None
+        if plan.odd_types and ("processId" in node or "workflowId" in node) and "status" in node:
+            odd = [key for key in ODD_TYPES if key in node]
+            if odd and rng.random() < 0.5:
+                key = rng.choice(odd)
+                node[key] = ODD_TYPES[key]
         if plan.extra_fields:
             node["meshdeckFaultExtra"] = {"note": "a field no client knows",
                                           "n": rng.randint(0, 999), "list": [1, "two", None]}

@@ -95,7 +95,7 @@ def build_steps(p: dict[str, Any], info: dict[str, Any], seed: int, now: int) ->
     flat = info["flat"]
     planned = plan(p, info, now)
     created = p["created"]
-    end = p["updated"] if p["status"] != "RUNNING" else max(now, created)
+    end = p.get("_ended") or p["updated"] if p["status"] != "RUNNING" else max(now, created)
     span = max(end - created, len(planned) * 5)
     slot = span / max(len(planned), 1)
     outs = p["_outs"] or {}

@@ -12,6 +12,9 @@ Live: a process of your own definition (``console.mock.dev_definitions``), or of
 whose WORKER step a real worker registered for, carries ``_live`` instead and is run step by
 step by ``self.engine`` (``console.mock.engine``); its WORKER steps wait for
 ``api/clients/poll`` and ``api/clients/bulkResults`` (``console.mock.workers``).
+
+Marking reviewed moves ``updated`` without running anything: the process keeps when its run ended
+in ``_ended``, so its steps keep their own times (a resume clears it).
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class MockStore:
         if p["status"] != "RUNNING":
             self._set_status(p, "RUNNING")
         p["updated"] = now
+        p.pop("_ended", None)
 
     # ----------------------------------------------------------------- reads
     def get_process(self, process_id: int, include_steps: bool = False) -> dict[str, Any] | None:
@@ -310,6 +314,7 @@ class MockStore:
             p["_prev"] = p["status"]
             if reason:
                 p["output"] = {**(p["output"] or {}), "reviewReason": reason}
+            p["_ended"] = p.get("_ended") or p["updated"]  # the review touches it, the run ended
             p["updated"] = now
             self._set_status(p, "REVIEWED")
             return "marked reviewed"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from console.backends.base import Backend
 from console.models import SearchQuery
 from console.services.actions import PlanItem, plan, plan_for
-from console.services.search import COUNT_CAP, iter_pages
+from console.services import search
+from console.services.search import iter_pages
 
 #: Above this many executions a confirmation shows the breakdown and asks for the count typed.
 HUGE = 1000
@@ -22,7 +23,8 @@ class Selection:
     """The ids an action was asked for, each with its status and whether the action applies.
 
     ``matched`` is how many executions the query matched (``more`` when the walk stopped at
-    ``limit`` with more left); for ids given by hand it is their number."""
+    ``limit`` with more left; ``total`` then the exact number where the backend can count);
+    for ids given by hand it is their number."""
 
     action: str
     items: list[PlanItem]
@@ -30,6 +32,7 @@ class Selection:
     more: bool = False
     limit: int | None = None
     by_query: bool = False
+    total: int | None = None
 
     @property
     def to_send(self) -> list[str]:
@@ -69,11 +72,11 @@ async def by_query(backend: Backend, action: str, query: SearchQuery,
     """Every execution ``query`` matches, newest first, up to ``limit`` (default: the count
     cap); ``more`` says whether any were left beyond it. Statuses come from the search itself,
     so what is sent is exactly what the same search shows."""
-    cap = COUNT_CAP if limit is None else limit
+    cap = search.COUNT_CAP if limit is None else limit
     items: list[PlanItem] = []
     seen = 0
-    async for rows in iter_pages(backend, applicable_query(backend, action, query).page(0, 0),
-                                 page_size=1000, max_rows=cap + 1):
+    query = applicable_query(backend, action, query)
+    async for rows in iter_pages(backend, query.page(0, 0), page_size=1000, max_rows=cap + 1):
         for p in rows:
             seen += 1
             if p.process_id is None or len(items) >= cap:
@@ -81,7 +84,9 @@ async def by_query(backend: Backend, action: str, query: SearchQuery,
             item = plan_for(backend, action, str(p.process_id), p.status)
             item.name, item.namespace, item.version = p.name, p.namespace, p.version
             items.append(item)
-    return Selection(action, items, matched=seen, more=seen > cap, limit=cap, by_query=True)
+    total = await backend.count(query) if seen > cap and backend.IMPLEMENTS_COUNT else None
+    return Selection(action, items, matched=seen, more=seen > cap, limit=cap, by_query=True,
+                     total=total)
 
 
 async def by_ids(backend: Backend, action: str, ids: list[str],

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.readme_commands import sh_blocks
 from tests.served import meshdeck, mock_server
 
 
@@ -56,13 +55,9 @@ def test_without_yes_the_pipe_is_refused(server):
     assert run.returncode == 2 and "pass --yes" in run.stderr and "Traceback" not in run.stderr
 
 
-DOC = Path(__file__).resolve().parents[2] / "README.md"
-
-
 def doc_blocks() -> list[str]:
     """The ```sh blocks of the README's "CLI in scripts" section."""
-    text = DOC.read_text(encoding="utf-8").split("## CLI in scripts", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    return sh_blocks(section="CLI in scripts")
 
 
 def test_the_docs_have_examples():

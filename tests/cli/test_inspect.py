@@ -137,3 +137,11 @@ def test_ids_on_stdin_split_on_commas_and_whitespace_like_arguments(cli, mock):
     run = cli("get", "-", "--mock", "-o", "json", input=f"{good[0]},{good[1]}\n")
     assert run.exit_code == 0, run.stderr
     assert sorted(str(p["processId"]) for p in json.loads(run.stdout)) == sorted(good)
+
+
+def test_get_of_an_empty_pipe_shows_nothing_and_exits_0_like_the_actions(cli, mock):
+    """``meshdeck journal --result unknown -o ids | meshdeck get -`` with nothing unknown."""
+    run = cli("get", "-", "--mock", "-o", "json", input="")
+    assert run.exit_code == 0 and json.loads(run.stdout) == []
+    assert run.err_lines == ["nothing to get: no ids on stdin"] and mock.requests == []
+    assert cli("get", "--mock").exit_code == 2  # no ids and no '-': still a usage error

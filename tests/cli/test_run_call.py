@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_run_async_with_input_file_and_ids(cli, mock, tmp_path):
     body = tmp_path / "order.json"
@@ -94,3 +96,50 @@ def test_read_only_refuses_even_a_get_call(cli, mock):
     run = cli("call", "create_order", "--get", "--mock", "--read-only")
     assert run.exit_code == 2 and "read-only" in run.stderr
     assert mock.requests == []
+
+
+def ending(mock, status: str) -> None:
+    """Make the server's runSync answer say the process ended ``status`` (a real server's
+    process can fail; the mock's sync runs always complete)."""
+    inner = mock.app
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].endswith("runSync"):
+            return await inner(scope, receive, send)
+
+        async def rewrite(message):
+            if message["type"] == "http.response.body" and message.get("body"):
+                body = json.loads(message["body"])
+                body["status"] = status
+                message = {**message, "body": json.dumps(body).encode()}
+            elif message["type"] == "http.response.start":
+                message = {**message, "headers": [h for h in message["headers"]
+                                                  if h[0].lower() != b"content-length"]}
+            await send(message)
+
+        await inner(scope, receive, rewrite)
+
+    mock.app = app
+
+
+@pytest.mark.parametrize("status", ["FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"])
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_run_sync_exits_4_when_the_process_ends_without_success(cli, mock, status, fmt):
+    """A script must not read success from a failed run: the process is still printed."""
+    ending(mock, status)
+    run = cli("run", "default/test_process", "--sync", "--input", "{}", "--mock", "-o", fmt)
+    assert run.exit_code == 4, run.stderr
+    assert status in run.stdout
+    assert run.err_lines[-1].startswith("meshdeck: error: process ")
+    assert run.err_lines[-1].endswith(f"ended {status}")
+
+
+def test_run_sync_completed_exits_0_and_async_never_exits_4(cli, mock):
+    assert cli("run", "default/test_process", "--sync", "--mock", "-o", "json").exit_code == 0
+    ending(mock, "FAILED")
+    assert cli("run", "default/test_process", "--mock", "-o", "json").exit_code == 0
+
+
+def test_exit_code_4_is_documented(cli):
+    assert "4 FAILED, TIMED_OUT," in " ".join(cli("run", "--help").stdout.split())
+    assert "4 run --sync ended FAILED" in " ".join(cli("--help").stdout.split())

@@ -73,7 +73,7 @@ async def test_marks_on_another_page_are_named_apart_in_the_confirmation(opened,
 
 async def test_all_matching_past_the_cap_says_only_the_newest_are_selected(
         opened, wait_idle, monkeypatch):
-    monkeypatch.setattr("console.services.selection.COUNT_CAP", 20)
+    monkeypatch.setattr("console.services.search.COUNT_CAP", 20)  # selection reads it per call
     async with opened(executions=2000) as (pilot, screen):
         app = pilot.app
         await pilot.press("A", "v")

@@ -63,6 +63,23 @@ def test_summary_of_an_empty_process_does_not_fail():
     assert "UNKNOWN" in console.export_text()
 
 
+def test_the_summary_says_how_long_it_ran_so_far_or_in_all_never_since_a_review():
+    from rich.console import Console
+
+    def shown(p: ProcessData) -> str:
+        console = Console(width=160, record=True)
+        console.print(summary(p, NOW))
+        return " ".join(console.export_text().split())
+
+    created = int(NOW.timestamp() * 1000) - 5 * 3_600_000
+    running = ProcessData(status="RUNNING", created=created, updated=created + 1000)
+    assert "duration 5h 00m so far" in shown(running)
+    step = StepData(id=1, status="FAILED", start=created, updated=created + 7_400)
+    reviewed = ProcessData(status="REVIEWED", created=created, updated=created + 5 * 3_600_000,
+                           step_records=[step])
+    assert "duration 7.4s" in shown(reviewed)
+
+
 def test_attempt_rows_in_run_order_with_offsets_and_results():
     step = StepData(status="FAILED", execution_list=[
         {"id": 11, "runs": 2, "scheduled": 2_000, "polled": 2_003, "start": 2_005,

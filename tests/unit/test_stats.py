@@ -53,7 +53,24 @@ def test_missing_times_and_unknown_statuses_do_not_crash():
     rows = [ProcessData(status="COMPLETED"), ProcessData(status="SOMETHING_NEW",
                                                          created=NOW - 10, updated=NOW)]
     stats = duration_stats(rows, NOW)
-    assert stats.count == 1 and stats.finished == 1 and stats.succeeded == 0
+    assert stats.count == 1 and stats.finished == 0 and stats.unknown == 1
+
+
+def test_a_status_meshdeck_does_not_know_is_not_a_failure_in_the_success_rate():
+    """No "success 0% (0/16)" from statuses nobody knows: they are counted apart."""
+    rows = [proc("QUARANTINED", 1000 * i, 500) for i in range(1, 17)]
+    stats = duration_stats(rows, NOW)
+    assert (stats.count, stats.finished, stats.unknown) == (16, 0, 16)
+    assert stats.success_rate is None and stats.mean_ms is None
+
+
+def test_reviewed_executions_count_as_failures_but_give_no_duration():
+    """No "avg 20m ± 2h" from reviewed ones: marking reviewed moved their last update."""
+    rows = [proc("COMPLETED", 60_000, 7_400), proc("COMPLETED", 70_000, 7_600),
+            proc("REVIEWED", 5 * HOUR_MS, 5 * HOUR_MS - 1000)]
+    stats = duration_stats(rows, NOW)
+    assert (stats.count, stats.finished, stats.succeeded) == (3, 3, 2)
+    assert stats.mean_ms == pytest.approx(7_500) and stats.p95_ms == 7_600
 
 
 def test_percentile_nearest_rank():

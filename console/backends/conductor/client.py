@@ -23,7 +23,7 @@ import httpx
 from pydantic import SecretStr
 
 from console import errors
-from console.backends.base import Backend, ProcessId
+from console.backends.base import Backend, ProcessId, Unsupported
 from console.backends.conductor import operate, shapes
 from console.backends.http import HttpTransport, RequestHook, build_base
 from console.backends.responses import parse_json
@@ -49,6 +49,8 @@ UNSUPPORTED = {
     "schedules": "schedules are an Unmeshed feature here; Conductor's scheduler is a "
                  "separate Orkes API meshdeck does not speak",
     "files": "Conductor has no file store",
+    "rerun --version": "Conductor reruns a workflow with its own definition version; drop "
+                       "--version (or start a new one with meshdeck run)",
 }
 SUB_WORKFLOW_DEPTH = 3
 
@@ -67,6 +69,10 @@ class ConductorClient(Backend):
     ACTIONS = operate.APPLIES_TO
     UNSUPPORTED = UNSUPPORTED
     UNSUPPORTED_FILTERS = shapes.UNSUPPORTED_FILTERS
+    FILTERS_HINT = shapes.FILTERS_HINT
+    #: Conductor's workflow statuses are a fixed enum: REVIEWED (Unmeshed's) never matches.
+    CLOSED_STATUSES = True
+    STATUS_ALIASES = shapes.SEARCH_STATUS
     CREDENTIALS = ("key_id", "key_secret")
     IMPLEMENTS_COUNT = True
     IMPLEMENTS_SKIP_STEP = True
@@ -210,6 +216,7 @@ class ConductorClient(Backend):
     async def search(self, query: SearchQuery) -> list[ProcessData]:
         """``search-v2``: whole workflows (without tasks), so a row carries what the detail
         shows (its owner app), not a summary's subset."""
+        self.check_filters(query)
         data = await self._json("GET", "workflow/search-v2", params=shapes.search_params(query))
         rows = data.get("results") if isinstance(data, dict) else None
         if not isinstance(rows, list):
@@ -218,6 +225,7 @@ class ConductorClient(Backend):
 
     async def count(self, query: SearchQuery) -> int | None:
         """The exact number of matches (Conductor's ``totalHits``), or None if it sent none."""
+        self.check_filters(query)
         data = await self._json("GET", "workflow/search",
                                 params=shapes.search_params(query.page(0, 1)))
         total = data.get("totalHits") if isinstance(data, dict) else None
@@ -249,8 +257,7 @@ class ConductorClient(Backend):
     async def rerun(self, process_id: ProcessId, version: int | None = None) -> ProcessData:
         """Conductor reruns the SAME workflow id from the start (its definition version stays)."""
         if version is not None:
-            raise errors.BadRequest("Conductor reruns a workflow with its own definition version; "
-                                    "drop --version (or start a new one with meshdeck run)")
+            raise Unsupported(UNSUPPORTED["rerun --version"])
         wid = _id(process_id)
         response = await self._request("POST", f"workflow/{wid}/rerun",
                                        json_body={"reRunFromWorkflowId": wid})

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from console import errors
+from console.backends.responses import adapter_for, note_dropped, validate_leniently
 from console.models import (
     ProcessData,
     ProcessDefinition,
@@ -32,6 +32,8 @@ TASK_STATUS = {"IN_PROGRESS": "RUNNING", "CANCELED": "CANCELLED",
                "FAILED_WITH_TERMINAL_ERROR": "FAILED", "COMPLETED_WITH_ERRORS": "COMPLETED"}
 #: meshdeck statuses asked for in a search -> Conductor's (REVIEWED has none).
 SEARCH_STATUS = {"CANCELLED": "TERMINATED"}
+#: What a search on Conductor can use.
+FILTERS_HINT = "use name, status, correlation id, process id, time or text"
 #: SearchQuery fields Conductor's search cannot express -> what to say.
 UNSUPPORTED_FILTERS = {
     "namespace": "namespace (Conductor has none)",
@@ -43,19 +45,23 @@ _ITERATION = re.compile(r"__\d+$")
 _PLAIN = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 
-def epoch_ms(value: Any) -> int | None:
-    """Epoch ms from an int, a digit string or an ISO time (WorkflowSummary sends ISO text)."""
+def epoch_ms(value: Any) -> Any:
+    """Epoch ms from an int, a digit string or an ISO time (WorkflowSummary sends ISO text).
+    Anything else is passed on as it came, so that the model leaves that field empty and names
+    it (``dropped``) instead of it vanishing without a word."""
     if value is None or value == "" or value == 0:
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value
     if isinstance(value, (int, float)):
         return int(value)
-    text = str(value).strip()
+    text = value.strip()
     if text.lstrip("-").isdigit():
         return int(text) or None
     try:
         return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
     except ValueError:
-        return None
+        return value
 
 
 def _maybe_json(value: Any) -> Any:
@@ -80,7 +86,7 @@ def process(data: dict[str, Any], steps: list[StepData] | None = None) -> Proces
     ended = epoch_ms(data.get("endTime"))
     out = _with_reason(_maybe_json(data.get("output")), data.get("reasonForIncompletion")
                        if status in ("FAILED", "TIMED_OUT", "TERMINATED") else None)
-    return ProcessData.model_validate({
+    row = validate_leniently(adapter_for(ProcessData), {
         "processId": data.get("workflowId"),
         "name": data.get("workflowName") or data.get("workflowType"),
         "version": data.get("workflowVersion") or data.get("version"),
@@ -95,8 +101,12 @@ def process(data: dict[str, Any], steps: list[StepData] | None = None) -> Proces
         "createdBy": data.get("createdBy"),
         "stepRecords": steps or [],
         "reasonForIncompletion": data.get("reasonForIncompletion"),
-        "parentWorkflowId": data.get("parentWorkflowId"),
+        "parentWorkflowId": data.get("parentWorkflowId"), "endTime": ended,
     })
+    for step in steps or []:  # validated on their own: carry what they lost up to the row
+        for name, sent in step.dropped.items():
+            note_dropped(row, f"stepRecords.{name}", sent)
+    return row
 
 
 def _children(wt: dict[str, Any]) -> list[dict[str, Any]]:
@@ -138,7 +148,7 @@ def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[Ste
             parent = parent_id
         status = t.get("status")
         tries = attempts[ref or t.get("taskId") or ""]
-        out.append(StepData.model_validate({
+        out.append(validate_leniently(adapter_for(StepData), {
             "id": t.get("taskId"), "processId": t.get("workflowInstanceId"), "ref": ref,
             "parentId": parent, "parentRef": ref_of.get(parent),
             "name": t.get("taskDefName") or (t.get("workflowTask") or {}).get("name") or ref,
@@ -164,7 +174,7 @@ def steps(tasks: list[dict[str, Any]], parent_id: str | None = None) -> list[Ste
 
 
 def _step_definition(wt: dict[str, Any]) -> StepDefinition:
-    return StepDefinition.model_validate({
+    return validate_leniently(adapter_for(StepDefinition), {
         "name": wt.get("name"), "ref": wt.get("taskReferenceName"), "type": wt.get("type"),
         "optional": wt.get("optional"), "description": wt.get("description"),
         "input": wt.get("inputParameters"),
@@ -176,7 +186,7 @@ def definition(data: dict[str, Any]) -> ProcessDefinition:
     """A WorkflowDef as a process definition. Conductor has no namespaces: the owner app stands
     in (``Backend.NAMESPACE_LABEL``); its default input is ``inputTemplate``."""
     template = data.get("inputTemplate") if isinstance(data.get("inputTemplate"), dict) else {}
-    return ProcessDefinition.model_validate({
+    return validate_leniently(adapter_for(ProcessDefinition), {
         "namespace": data.get("ownerApp") or None, "name": data.get("name"),
         "version": data.get("version"), "type": "STANDARD", "description": data.get("description"),
         "createdBy": data.get("createdBy"), "updatedBy": data.get("updatedBy"),
@@ -201,15 +211,8 @@ def _in(field: str, values: list[str]) -> str:
 
 
 def search_params(query: SearchQuery) -> dict[str, Any]:
-    """``GET /workflow/search`` parameters for a meshdeck SearchQuery; a filter Conductor's search
-    cannot express is refused (BadRequest) rather than silently dropped."""
-    cannot = [why for name, why in UNSUPPORTED_FILTERS.items() if getattr(query, name)]
-    if cannot:
-        raise errors.BadRequest("the conductor backend cannot search by " + "; ".join(cannot)
-                                + " (use name, status, correlation id, process id, time or text)")
-    if "REVIEWED" in query.statuses:
-        raise errors.BadRequest("Conductor has no REVIEWED status (use RUNNING, COMPLETED, "
-                                "FAILED, TIMED_OUT, TERMINATED or PAUSED)")
+    """``GET /workflow/search`` parameters for a meshdeck SearchQuery the client has checked
+    (``ConductorClient.check_filters`` refuses what Conductor's search cannot express)."""
     clauses = []
     if query.names:
         clauses.append(_in("workflowType", query.names))

@@ -149,9 +149,7 @@ class Summary:
         p = self.process
         ids = [("correlation", p.correlation_id or "–"), ("request", p.request_id or "–")]
         tags = " ".join(f"{t.name}={t.value}" for t in p.tags or []) or "–"
-        duration = fmt.duration(p.duration_ms) or "–"
-        if p.status == "RUNNING":
-            duration += " so far"
+        duration = fmt.run_duration(p, int(self.now.timestamp() * 1000)) or "–"
         rest = [
             ("trigger", p.trigger_type or "–"), ("type", p.process_type or "–"),
             ("created", _when(p.created, self.now, wide)),

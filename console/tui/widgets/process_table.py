@@ -39,8 +39,8 @@ def process_columns(now: Callable[[], datetime], namespace_label: str = "namespa
         Column("trigger", "trigger", 11, lambda p: _text(p.trigger_type), priority=4),
         Column("started", "started", 8, lambda p: fmt.relative(p.created, now()),
                sort_key=lambda p: p.created, align_right=True, whole=True),
-        Column("duration", "duration", 8, lambda p: fmt.duration(p.duration_ms),
-               sort_key=lambda p: p.duration_ms, align_right=True, whole=True, priority=1),
+        Column("duration", "duration", 8, lambda p: _ran(p, now),
+               sort_key=lambda p: _ran_ms(p, now), align_right=True, whole=True, priority=1),
         Column("steps", "steps", 5, lambda p: _text(p.step_count or ""),
                sort_key=lambda p: p.step_count, align_right=True, whole=True, priority=5),
     ]
@@ -61,3 +61,18 @@ class ProcessTable(VirtualTable):
     @property
     def sortable(self) -> list[tuple[str, str]]:
         return [(c.key, c.label) for c in self.columns if c.key != "mark"]
+
+
+def _ran_ms(p: ProcessSummary, now: Callable[[], datetime]) -> int | None:
+    """How long the execution ran, or has run so far while it is under way."""
+    if p.duration_ms is not None:
+        return p.duration_ms
+    return p.running_for(int(now().timestamp() * 1000))
+
+
+def _ran(p: ProcessSummary, now: Callable[[], datetime]) -> str:
+    """``7.4s``; ``4h 45m…`` while it runs (the … says: so far)."""
+    took = _ran_ms(p, now)
+    if took is None:
+        return ""
+    return fmt.duration(took) + ("…" if p.duration_ms is None else "")
