@@ -1,4 +1,3 @@
-from console.services.actions import run_action
 """Item 5: a bulk action (review) on 10,000 ids against ``mock serve`` over HTTP.
 
 Two views, both on 10,000 ids the run has not touched before (each repetition takes the next
@@ -19,6 +18,7 @@ import time
 import tracemalloc
 
 from benchmarks.harness import MockServer, Result, meshdeck_cmd, timed
+from console.services.actions import run_action
 
 COUNT = 10_000
 
