@@ -73,6 +73,11 @@ class Processes(MutableMapping[int, dict[str, Any]]):
         later = sum(1 for pid in self._made if pid - BASE_PROCESS_ID >= seeded)
         return seeded - sum(1 for pid in self._removed if pid - BASE_PROCESS_ID < seeded) + later
 
+    @property
+    def removed(self) -> bool:
+        """Whether any execution was removed (else every id up to the last one given exists)."""
+        return bool(self._removed)
+
     def made(self, pid: int) -> dict[str, Any] | None:
         """The execution if it has been made (read or changed) already, else None."""
         return self._made.get(pid)
