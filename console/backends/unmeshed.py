@@ -44,10 +44,6 @@ _STOPPED = frozenset({"FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED"})
 _BULK_PATHS = {"terminate": "api/process/bulkTerminate", "resume": "api/process/bulkResume",
                "review": "api/process/bulkReviewed"}
 
-_process_list = TypeAdapter(list[ProcessData])
-_row_list = TypeAdapter(list[SearchRow])
-_definition_list = TypeAdapter(list[ProcessDefinition])
-_int_list = TypeAdapter(list[int])
 
 
 def bearer_for(client_id: str, token: str) -> str:
@@ -157,10 +153,11 @@ class UnmeshedClient(Backend):
         return await self._json("GET", f"api/process/stepContext/{_id(step_id)}", adapter_for(StepData))
 
     async def search(self, query: SearchQuery) -> list[ProcessData]:
-        return await self._search(query, _process_list)
+        return await self._search(query, adapter_for(list[ProcessData]))
 
     async def search_summaries(self, query: SearchQuery) -> list[ProcessSummary]:
-        return [ProcessSummary.of(row) for row in await self._search(query, _row_list)]
+        rows = await self._search(query, adapter_for(list[SearchRow]))
+        return [ProcessSummary.of(row) for row in rows]
 
     async def search_by_ids(self, ids: list[ProcessId]) -> list[ProcessSummary]:
         return await self.search_summaries(SearchQuery.for_ids(ids))
@@ -231,7 +228,7 @@ class UnmeshedClient(Backend):
     # ---- definitions -----------------------------------------------------------------------
 
     async def list_definitions(self) -> list[ProcessDefinition]:
-        return await self._json("GET", "api/processDefinitions", _definition_list)
+        return await self._json("GET", "api/processDefinitions", adapter_for(list[ProcessDefinition]))
 
     async def get_definition(self, namespace: str, name: str,
                              version: int | None = None) -> ProcessDefinition:
@@ -242,7 +239,7 @@ class UnmeshedClient(Backend):
     async def definition_versions(self, namespace: str, name: str) -> list[int]:
         return await self._json("GET",
                                 f"api/processDefinitions/{_seg(namespace)}/{_seg(name)}/versions",
-                                _int_list)
+                                adapter_for(list[int]))
 
     async def namespaces(self) -> list[str]:
         data = await self._json("GET", "api/namespaces")

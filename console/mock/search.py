@@ -158,11 +158,11 @@ def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
     candidates: list[set[int]] = []  # one set of index hits per indexed filter, AND-ed below
     if pids:
         candidates.append(pids)
-    for key, by in (("correlationIds", store.by_correlation), ("requestIds", store.by_request),
-                    ("names", store.by_name)):
+    for key, index_of in (("correlationIds", lambda: store.by_correlation),
+                          ("requestIds", lambda: store.by_request), ("names", lambda: store.by_name)):
         values = set(split_list(params.get(key)))
-        if values:
-            candidates.append(any_of(by, values))
+        if values:  # the id indexes are made on first use: only when asked
+            candidates.append(any_of(index_of(), values))
     statuses = enum_values(params.get("statuses"))
     if statuses:
         candidates.append(any_of(store.by_status, statuses))
