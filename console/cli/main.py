@@ -48,16 +48,18 @@ def error_exit_code(exc: BaseException) -> int | None:
 def _coerce_only_given_values() -> None:
     """Typer (0.29) coerces every option's value at parse time through a pydantic TypeAdapter
     it builds on first use, also for an option not given, whose value None needs none: ~40
-    adapters per command, most of a command's start. Here an absent value (None, no callback,
-    not required) becomes what Typer's coercion makes of it, () for a repeatable option and
-    None otherwise, without building the adapter; any other value goes through Typer."""
+    adapters per command, most of a command's start. Here an absent value (None, not
+    required) becomes what Typer's coercion makes of it, () for a repeatable option and None
+    otherwise, without building the adapter, and goes to the option's callback as in Typer;
+    any other value goes through Typer."""
     for cls in (typer.core.TyperOption, typer.core.TyperArgument):
         typer_process_value = cls.process_value
 
         def process_value(self: Any, ctx: Any, value: Any, _typer: Any = typer_process_value
                           ) -> Any:
-            if value is None and self.callback is None and not self.required:
-                return () if (self.multiple or self.nargs == -1) else None
+            if value is None and not self.required:  # Typer's coercion of None, without it
+                value = () if (self.multiple or self.nargs == -1) else None
+                return self.callback(ctx, self, value) if self.callback is not None else value
             return _typer(self, ctx, value)
 
         cls.process_value = process_value  # type: ignore[method-assign]

@@ -200,7 +200,7 @@ class ExecutionsScreen(ExecutionsSelection):
         self._show_rows(self._slim(page.rows))
         if self._counts_due:
             self._counts_due = False
-            self.load_counts()
+            self.table.call_after_refresh(self.load_counts)  # once the rows are on the screen
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def load_all(self) -> None:
