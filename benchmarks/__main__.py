@@ -1,7 +1,10 @@
-"""``python -m benchmarks``: every measurement of issue 7, one table, in a few minutes.
+"""``python -m benchmarks``: every measurement of issue 17 (items 1-8), each beside a reference
+measured in the same run, in one table; item 8 (how cost grows) in a second one.
 
-Options: ``--only 1,4`` (item numbers), ``--quick`` (fewer repetitions), ``--markdown FILE``
-(also write the table as Markdown, for benchmarks/README.md).
+Options: ``--only 1,4`` (module keys below: 1 covers items 1 and 2, 7 the mock's start and
+search; ``t`` is issue 7's table benchmark, not run by default), ``--quick`` (fewer
+repetitions, no 1,000,000 mock), ``--markdown FILE`` (also write the tables as Markdown, for
+benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -12,20 +15,21 @@ import platform
 import sys
 import time
 
-from benchmarks import (bulk_action, cli_oneshot, get_steps, mock_search, mock_start, tui_start,
-                        tui_table)
+from benchmarks import (cli_oneshot, get_steps, mock_search, mock_start, status_checks,
+                        tui_load_all, tui_start, tui_table)
 from benchmarks.harness import log, table
 
-#: item -> (module, full repetitions, quick repetitions)
+#: key -> (modules, full repetitions, quick repetitions)
 ITEMS = {
-    "1": (cli_oneshot, 9, 3),
-    "2": (tui_start, 7, 3),
-    "3": (tui_table, 3, 1),
-    "4": (get_steps, 3, 1),
-    "5": (bulk_action, 3, 1),
-    "6": (mock_search, 30, 10),
-    "7": (mock_start, 3, 1),
+    "1": ((cli_oneshot,), 9, 3),
+    "3": ((get_steps,), 3, 1),
+    "4": ((status_checks,), 3, 1),
+    "5": ((tui_load_all,), 3, 1),
+    "6": ((tui_start,), 7, 3),
+    "7": ((mock_start, mock_search), 3, 1),
+    "t": ((tui_table,), 3, 1),
 }
+DEFAULT = ("1", "3", "4", "5", "6", "7")
 
 
 def machine() -> str:
@@ -37,28 +41,40 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--only", default="", help="comma-separated item numbers (1-7)")
+    parser.add_argument("--only", default="", help="comma-separated keys (1, 3, 4, 5, 6, 7, t)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     args = parser.parse_args(argv)
-    chosen = [i for i in ITEMS if not args.only or i in args.only.split(",")]
+    chosen = [i for i in ITEMS if i in args.only.split(",")] if args.only else list(DEFAULT)
     results = []
     started = time.perf_counter()
+    load = os.getloadavg()
     for item in chosen:
-        module, full, quick = ITEMS[item]
-        log(f"[{item}] {module.__name__} ...")
-        t = time.perf_counter()
-        results.extend(module.run(quick if args.quick else full))
-        log(f"[{item}] done in {time.perf_counter() - t:.1f} s")
-    text = table(results)
-    print(f"meshdeck benchmarks on {machine()}; {time.perf_counter() - started:.0f} s in all\n")
-    print(text)
+        modules, full, quick = ITEMS[item]
+        for module in modules:
+            log(f"[{item}] {module.__name__} ...")
+            t = time.perf_counter()
+            if args.quick and module is mock_search:
+                results.extend(module.run(quick * 10, big=0))
+            else:
+                results.extend(module.run(quick if args.quick else full))
+            log(f"[{item}] done in {time.perf_counter() - t:.1f} s")
+    main_rows = [r for r in results if r.item != "8"]
+    growth = [r for r in results if r.item == "8"]
+    load = f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    print(f"meshdeck benchmarks on {machine()}; {time.perf_counter() - started:.0f} s in all; "
+          f"{load}\n")
+    print(table(main_rows))
+    if growth:
+        print("\nitem 8, how cost grows:\n" + table(growth))
     notes = [f"  [{r.item}] {r.name.strip()}: {r.note}" for r in results if r.note]
     if notes:
         print("\nnotes:\n" + "\n".join(notes))
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(f"Machine: {machine()}\n\n{table(results, markdown=True)}\n")
+            f.write(f"Machine: {machine()}; {load}\n\n{table(main_rows, markdown=True)}\n")
+            if growth:
+                f.write(f"\nItem 8, how cost grows:\n\n{table(growth, markdown=True)}\n")
             if notes:
                 f.write("\n" + "\n".join(n.strip() for n in notes) + "\n")
     return 0

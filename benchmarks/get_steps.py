@@ -1,9 +1,9 @@
-"""Item 4: ``meshdeck get - --steps -o json`` of 1,000 ids over HTTP against ``mock serve``,
+"""Item 3: ``meshdeck get - --steps -o json`` of 1,000 ids over HTTP against ``mock serve``,
 beside the official SDK's ``get_process_data(id, include_steps=True)`` in a loop.
 
 Both are whole processes reading the same 1,000 ids on stdin and printing one JSON list; both
 outputs are parsed back and must hold the same process ids with the same step counts. meshdeck
-fetches concurrently (16 in flight on one pooled client); the SDK is synchronous.
+fetches concurrently (4 in flight on one pooled client); the SDK is synchronous.
 """
 
 from __future__ import annotations
@@ -36,6 +36,6 @@ def run(repeat: int = 3, count: int = 1000) -> list[Result]:
             ours_s.append(a.seconds)
             theirs_s.append(b.seconds)
     log(f"  get --steps: meshdeck {sorted(ours_s)}, sdk {sorted(theirs_s)}")
-    return [Result("4", f"get --steps of {count:,} ids (HTTP, whole process)", "s", ours_s,
+    return [Result("3", f"get --steps of {count:,} ids (HTTP, whole process)", "s", ours_s,
                    ref_name="SDK sequential loop", ref_samples=theirs_s,
                    targets=[("speedup>=", 3.0)])]

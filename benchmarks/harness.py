@@ -167,9 +167,11 @@ def http_json(url: str, timeout: float = 5) -> object:
 class MockServer:
     """``meshdeck mock serve`` in a child process; ``ready_s`` is spawn-to-first-answer."""
 
-    def __init__(self, executions: int = 5000, seed: int = 7) -> None:
+    def __init__(self, executions: int = 5000, seed: int = 7, source: Path | None = None) -> None:
+        """``source``: run the ``console`` package of that folder (an older tree, for a
+        before/after in one run) instead of this one's."""
         self.port = free_port()
-        self.executions, self.seed = executions, seed
+        self.executions, self.seed, self.source = executions, seed, source
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.ready_s = 0.0
@@ -179,7 +181,8 @@ class MockServer:
         self.proc = subprocess.Popen(
             meshdeck_cmd() + ["mock", "serve", "--port", str(self.port), "--seed", str(self.seed),
                               "--executions", str(self.executions)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(self.source)} if self.source else None)
         url = f"{self.base}/api/stats/process/search?limit=1"
         deadline = started + 120
         while True:
@@ -204,11 +207,43 @@ class MockServer:
                 self.proc.kill()
                 self.proc.wait()
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory now, in MB (Linux)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:  # type: ignore[union-attr]
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
     def search(self, **params: object) -> list[dict]:
         from urllib.parse import urlencode
 
         query = urlencode({"startTimeEpoch": 0, **params})
         return http_json(f"{self.base}/api/stats/process/search?{query}", timeout=30)  # type: ignore[return-value]
+
+
+#: The commit before issue 17's changes: the yardstick of item 7 ("no longer than 20,000 took").
+BEFORE_ISSUE_17 = "ee1a37a"
+_trees: dict[str, Path | None] = {}
+
+
+def source_tree(commit: str) -> Path | None:
+    """This repository's files at ``commit``, in a temporary folder (made once per run; kept
+    until the process ends), or None when git or the commit is not there (say, a shallow
+    clone)."""
+    if commit not in _trees:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix=f"meshdeck-{commit}-"))
+        atexit.register(shutil.rmtree, folder, True)
+        archive = subprocess.run(["git", "archive", commit, "console"], cwd=ROOT,
+                                 capture_output=True)
+        unpacked = archive.returncode == 0 and subprocess.run(
+            ["tar", "-x", "-C", str(folder)], input=archive.stdout).returncode == 0
+        _trees[commit] = folder if unpacked else None
+    return _trees[commit]
 
 
 def rss_mb() -> float:

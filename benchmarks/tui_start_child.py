@@ -37,6 +37,9 @@ def meshdeck() -> None:
                                                                            size=(140, 40))
 
     tui_app.run_tui = run_tui
+    import console.cli.common as common
+
+    common.has_terminal = lambda: True  # headless: no terminal is needed (the benchmark has none)
     sys.argv = ["meshdeck", "--mock"]
     from console.cli.main import run
 

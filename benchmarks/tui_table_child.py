@@ -1,4 +1,4 @@
-"""Child process of item 3: N executions into a table, headless (140x40), then keys.
+"""Child process of the table benchmark (``tui_table``): N executions into a table, headless (140x40), then keys.
 
 ``python -m benchmarks.tui_table_child KIND N ROWS_JSON`` with KIND ``meshdeck`` (the
 executions screen's ``ProcessTable``) or ``stock`` (Textual's ``DataTable`` with the same

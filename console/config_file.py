@@ -15,14 +15,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-import tomlkit
-from tomlkit.container import Container
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT, Comment, Table
-from tomlkit.toml_document import TOMLDocument
+
+if TYPE_CHECKING:  # tomlkit is imported where the file is changed (reading needs only tomllib)
+    from tomlkit.toml_document import TOMLDocument
 
 from console.atomic_write import write_private
 from console.profile import ConfigError, check_name, check_profile, check_value, kind
@@ -124,6 +122,9 @@ def insecure_permissions_warning(path: Path | None = None) -> str | None:
 
 def _open(path: Path) -> tuple[dict, TOMLDocument]:
     """The file checked (plain data, for decisions) and as a tomlkit document (to edit)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     text = _read(path)
     if text is None:
         return {}, tomlkit.document()
@@ -135,6 +136,8 @@ def _open(path: Path) -> tuple[dict, TOMLDocument]:
 
 
 def _save(path: Path, doc: TOMLDocument) -> None:
+    import tomlkit
+
     try:
         write_private(path, tomlkit.dumps(doc).encode("utf-8"))
     except OSError as exc:
@@ -147,6 +150,9 @@ def _set(table: Any, key: str, value: Any) -> None:
     A key already there changes in place (its comment stays). A new key goes right after the
     last key of its table: tomlkit would append it after the comments that lead into the next
     table, detaching them from it (python-poetry/tomlkit#295), hence its ``_insert_after``."""
+    from tomlkit.container import Container
+    from tomlkit.items import AoT, Comment, Table
+
     if value is None:
         if key in table:
             del table[key]
@@ -171,6 +177,8 @@ def save_profile(name: str, values: Mapping[str, Any], path: Path | None = None)
     path = config_path() if path is None else Path(path)
     _, doc = _open(path)
     if "profiles" not in doc:
+        import tomlkit
+
         doc["profiles"] = tomlkit.table(is_super_table=True)  # written as [profiles.NAME] only
     profiles = doc["profiles"]
     if name in profiles:

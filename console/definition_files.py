@@ -19,14 +19,16 @@ Plain Python and PyYAML: no server, no CLI, no Textual.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # yaml is imported where a YAML file is read or written
+    import yaml
 
 SUFFIXES = (".json", ".yaml", ".yml")
 #: Fields the server sets (who and when, its tenant, what depends on this definition): never
@@ -96,6 +98,8 @@ def read_documents(path: Path) -> list[Any]:
             raise DefinitionFileError(f"{path}: invalid JSON: {exc.msg} (line {exc.lineno}, "
                                       f"column {exc.colno})") from None
     else:
+        import yaml
+
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -264,16 +268,22 @@ def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 # ---- writing ---------------------------------------------------------------------------------
 
-class _Dumper(yaml.SafeDumper):
-    """Block style everywhere; a string with a newline as a ``|`` block (a script stays readable)."""
-
-
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _str)
+@functools.cache
+def _dumper() -> type:
+    """Block style everywhere; a string with a newline as a ``|`` block (a script stays
+    readable)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _str)
+    return Dumper
 
 
 def dump(doc: dict[str, Any], fmt: str = "yaml") -> str:
@@ -283,7 +293,9 @@ def dump(doc: dict[str, Any], fmt: str = "yaml") -> str:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt != "yaml":
         raise ValueError(f"format must be yaml or json, got {fmt!r}")
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    import yaml
+
+    return yaml.dump(doc, Dumper=_dumper(), sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=100)
 
 

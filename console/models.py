@@ -10,13 +10,13 @@ Python attributes are snake_case; the wire (and ``to_wire()``) uses camelCase.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic import Field as PydanticField
 from pydantic.alias_generators import to_camel
 
@@ -73,14 +73,28 @@ class WireModel(BaseModel):
         extra="allow",
         coerce_numbers_to_str=True,
         protected_namespaces=(),
+        # Each model's validator is built when first used: most commands use two or three of
+        # the dozen models, and building them all cost ~30 ms of every start.
+        defer_build=True,
     )
-    _dropped: dict[str, Any] | None = PrivateAttr(default=None)
 
     @property
     def dropped(self) -> dict[str, Any]:
         """Wire field path (``created``, ``stepRecords.start``) -> the value that was dropped."""
-        private = self.__pydantic_private__  # ``self._dropped`` costs pydantic's __getattr__
+        private = self.__pydantic_private__
         return (private and private.get("_dropped")) or {}
+
+    def note_dropped(self, name: str, sent: Any) -> None:
+        """Record that field ``name`` was left empty, and what was sent.
+
+        Kept in pydantic's private-attribute slot without declaring a private attribute: a
+        declared one costs every model pydantic makes (every step of every row) a Python call
+        at creation, which was 40% of reading a search answer."""
+        private = self.__pydantic_private__
+        if private is None:
+            private = {}
+            object.__setattr__(self, "__pydantic_private__", private)
+        private.setdefault("_dropped", {}).setdefault(name, sent)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict with wire names, extra fields included, nulls kept."""
@@ -169,6 +183,49 @@ class StepData(WireModel):
         return extract_error(self.output)
 
 
+class RunFacts:
+    """What a list shows of an execution's run, read from the fields a search row carries:
+    shared by ``ProcessData`` and ``SearchRow`` (a search row read without its payloads)."""
+
+    if TYPE_CHECKING:  # the fields of the models that take this in (not fields of a mixin)
+        status: str | None
+        updated: int | None
+        steps: list[StepId] | None
+        step_records: list[StepData] | None
+        step_id_count: int | None
+
+    def _end_time(self) -> Any:
+        """The server's own end time (Conductor's ``endTime``), where it sent one."""
+        extra = self.__pydantic_extra__  # type: ignore[attr-defined]
+        return extra.get("endTime") if extra else None
+
+    @property
+    def ended(self) -> int | None:
+        """When the execution stopped running, where that is known: the server's end time
+        (Conductor's ``endTime``); else, once it is finished (REVIEWED included), the last end
+        among its steps when they are known; else ``updated`` while only the run can have moved
+        it (a finished status: marking reviewed moves ``updated`` without running anything).
+        None while under way, and for a status meshdeck does not know without an end time."""
+        status = self.status  # called for every row of a 100k-row table: kept cheap
+        if status in UNDER_WAY:
+            return None
+        end = self._end_time()
+        if isinstance(end, int) and end > 0:
+            return end
+        finished = status in FINISHED
+        if not finished and status != "REVIEWED":
+            return None
+        if self.step_records:
+            steps_end = max((s.updated for s in self.step_records if s.updated), default=None)
+            if steps_end is not None:
+                return steps_end
+        return self.updated if finished else None
+
+    @property
+    def step_count(self) -> int:
+        return len(self.step_records or []) or len(self.steps or []) or (self.step_id_count or 0)
+
+
 class ProcessRequest(WireModel):
     namespace: str | None = None
     name: str | None = None
@@ -178,7 +235,7 @@ class ProcessRequest(WireModel):
     input: dict[str, Any] | None = None
 
 
-class ProcessData(WireModel):
+class ProcessData(RunFacts, WireModel):
     process_id: WireId = None
     process_type: OpenEnum = None
     trigger_type: OpenEnum = None
@@ -213,29 +270,6 @@ class ProcessData(WireModel):
         return epoch_ms_to_datetime(self.updated)
 
     @property
-    def ended(self) -> int | None:
-        """When the execution stopped running, where that is known: the server's end time
-        (Conductor's ``endTime``); else, once it is finished (REVIEWED included), the last end
-        among its steps when they are known; else ``updated`` while only the run can have moved
-        it (a finished status: marking reviewed moves ``updated`` without running anything).
-        None while under way, and for a status meshdeck does not know without an end time."""
-        status = self.status  # called for every row of a 100k-row table: kept cheap
-        if status in UNDER_WAY:
-            return None
-        extra = self.__pydantic_extra__
-        end = extra.get("endTime") if extra else None
-        if isinstance(end, int) and end > 0:
-            return end
-        finished = status in FINISHED
-        if not finished and status != "REVIEWED":
-            return None
-        if self.step_records:
-            steps_end = max((s.updated for s in self.step_records if s.updated), default=None)
-            if steps_end is not None:
-                return steps_end
-        return self.updated if finished else None
-
-    @property
     def duration_ms(self) -> int | None:
         """How long the execution ran; None while under way (``running_for``) or unknown."""
         return _span(self.created, self.ended)
@@ -244,14 +278,40 @@ class ProcessData(WireModel):
         """How long an execution under way has run by ``now_ms`` (None when it is not)."""
         return _span(self.created, now_ms) if self.status in UNDER_WAY else None
 
-    @property
-    def step_count(self) -> int:
-        return len(self.step_records or []) or len(self.steps or []) or (self.step_id_count or 0)
-
     def failed_step(self) -> StepData | None:
         """The step that broke the process: the last FAILED or TIMED_OUT step, if any."""
         failed = [s for s in self.step_records or [] if s.status in ("FAILED", "TIMED_OUT")]
         return max(failed, key=lambda s: (s.updated or 0, s.id or 0)) if failed else None
+
+
+class SearchRow(RunFacts, WireModel):
+    """A search answer's row read for a list: the fields ``ProcessSummary`` keeps, with the
+    types ``ProcessData`` gives them (a field of an unexpected type is dropped and named the
+    same way); the payloads (input, output, state) are skipped unread, which makes reading a
+    page of 1,000 rows several times cheaper."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    process_id: WireId = None
+    process_type: OpenEnum = None
+    trigger_type: OpenEnum = None
+    namespace: str | None = None
+    name: str | None = None
+    version: int | None = None
+    request_id: str | None = None
+    correlation_id: str | None = None
+    status: OpenEnum = None
+    step_id_count: int | None = None
+    #: Only counted: its entries are not read (a list of anything; StepId models for every
+    #: step of every row were a third of reading a page).
+    steps: list[Any] | None = None
+    step_records: list[StepData] | None = PydanticField(default_factory=list)
+    created: int | None = None
+    updated: int | None = None
+    end_time: Any = None
+
+    def _end_time(self) -> Any:
+        return self.end_time
 
 
 def _span(start: int | None, end: int | None) -> int | None:
@@ -377,6 +437,12 @@ class SearchQuery:
     def page(self, offset: int, limit: int) -> SearchQuery:
         return replace(self, offset=offset, limit=limit)
 
+    @classmethod
+    def for_ids(cls, ids: Sequence[str]) -> SearchQuery:
+        """These executions, whatever their age (the search's own default window is the last
+        24 hours) or status: one row per id at most."""
+        return cls(start_time_epoch=0, process_ids=list(ids), limit=len(ids))
+
 
 @dataclass(slots=True, frozen=True)
 class ProcessSummary:
@@ -404,7 +470,7 @@ class ProcessSummary:
     dropped: Mapping[str, Any] | None = None
 
     @classmethod
-    def of(cls, p: ProcessData) -> ProcessSummary:
+    def of(cls, p: ProcessData | SearchRow) -> ProcessSummary:
         return cls(p.process_id, p.name, p.namespace, p.version, p.status, p.trigger_type,
                    p.process_type, p.correlation_id, p.request_id, p.created, p.updated,
                    p.step_count, p.ended, p.dropped or None)

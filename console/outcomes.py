@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console import errors
-from console.models import ActionDetail, ProcessData
+from console.models import ActionDetail, ProcessData, ProcessSummary
 
 
 @dataclass
 class Fetched:
-    """One id of a multi-get: the process, or the error that kept it from us."""
+    """One id of a multi-get: the process, or the error that kept it from us. A status lookup
+    (``console.services.lookup``) gives the summary a search answered with instead."""
 
     id: str
-    process: ProcessData | None = None
+    process: ProcessData | ProcessSummary | None = None
     error: errors.MeshdeckError | None = None
 
 

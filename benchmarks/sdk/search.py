@@ -1,6 +1,7 @@
-"""Official SDK: the FAILED executions of the last 24 h, 100 of them, printed as JSON.
+"""Official SDK: the FAILED executions of the last 24 h, 100 of them, printed as JSON; or with a
+limit and a start (``LIMIT SINCE_MS``), every execution since then, up to the limit.
 
-Usage: python -m benchmarks.sdk.search PORT
+Usage: python -m benchmarks.sdk.search PORT [LIMIT SINCE_MS]
 """
 
 import sys
@@ -12,6 +13,8 @@ if __name__ == "__main__":
     from unmeshed.sdk.common.unmeshed_constants import ProcessStatus
 
     c = client(int(sys.argv[1]))
-    rows = c.search_process_executions(ProcessSearchRequest(statuses=[ProcessStatus.FAILED],
-                                                            limit=100))
-    print_json_and_exit(rows)
+    if len(sys.argv) > 2:
+        request = ProcessSearchRequest(limit=int(sys.argv[2]), startTimeEpoch=int(sys.argv[3]))
+    else:
+        request = ProcessSearchRequest(statuses=[ProcessStatus.FAILED], limit=100)
+    print_json_and_exit(c.search_process_executions(request))

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from console import errors
 from console.backends.http import HttpTransport
 from console.models import ActionDetail, ProcessData, ProcessDefinition, ProcessRequest, StepData
-from console.models import SearchQuery
+from console.models import ProcessSummary, SearchQuery
 from console.outcomes import Fetched
 from console.remote_files import FileEntry, FileListing
 
@@ -94,6 +94,12 @@ class Backend(ABC):
     IMPLEMENTS_CORRELATED: ClassVar[bool] = False
     #: ``running_ids()`` works: the ids of a definition's unfinished executions.
     IMPLEMENTS_RUNNING_IDS: ClassVar[bool] = False
+    #: ``search_by_ids()`` works: the search filters by process ids, so the statuses of many
+    #: ids come a chunk per request instead of one GET per id.
+    IMPLEMENTS_SEARCH_BY_IDS: ClassVar[bool] = False
+    #: Ids per ``search_by_ids`` request. They travel in the URL, which servers commonly cap at
+    #: about 8 KB: a backend sets it from its ids' length.
+    IDS_PER_SEARCH: ClassVar[int] = 100
     #: What a person calls a namespace on this server (shown as a column and a filter label).
     NAMESPACE_LABEL: ClassVar[str] = "namespace"
 
@@ -209,6 +215,19 @@ class Backend(ABC):
         steps. ``Unsupported`` for a filter this backend cannot honour (``check_filters``): a
         filter is never dropped silently."""
 
+    async def search_summaries(self, query: SearchQuery) -> list[ProcessSummary]:
+        """``search(query)`` as the summaries a list shows (no payloads): what a table of many
+        rows keeps. A backend may answer it without building whole ``ProcessData`` models; rows
+        with a field of an unexpected type name it in ``dropped``, as ``search`` does."""
+        return [ProcessSummary.of(p) for p in await self.search(query)]
+
+    async def search_by_ids(self, ids: list[ProcessId]) -> list[ProcessSummary]:
+        """The executions among ``ids`` (at most ``IDS_PER_SEARCH``) that one search finds,
+        whatever their age or status, as summaries (see ``IMPLEMENTS_SEARCH_BY_IDS``). An id
+        missing from the answer may still exist where the search does not reach (an archive,
+        an index that lags): callers GET those. ``Unsupported`` where the backend cannot."""
+        raise self._lacks("search_by_ids", "search by process ids")
+
     async def count(self, query: SearchQuery) -> int | None:
         """The exact number of matches of ``query`` (see ``IMPLEMENTS_COUNT``); None when the
         server did not say. ``Unsupported`` when the backend has no count."""
@@ -228,18 +247,22 @@ class Backend(ABC):
         (a new one on Unmeshed). ``version`` only where ``IMPLEMENTS_RERUN_VERSION``. Never
         resent: a lost answer is ``OutcomeUnknown``."""
 
-    async def get_many(self, ids: Iterable[ProcessId], include_steps: bool = False
-                       ) -> list[Fetched]:
+    async def get_many(self, ids: Iterable[ProcessId], include_steps: bool = False, *,
+                       on_each: Callable[[Fetched], None] | None = None) -> list[Fetched]:
         """Many processes at once (at most ``concurrency`` in flight), in input order; each id's
-        error is kept beside it instead of stopping the others."""
+        error is kept beside it instead of stopping the others. ``on_each`` hears each id as
+        soon as it is settled (progress)."""
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(pid: str) -> Fetched:
             async with gate:
                 try:
-                    return Fetched(pid, await self.get_process(pid, include_steps))
+                    fetched = Fetched(pid, await self.get_process(pid, include_steps))
                 except errors.MeshdeckError as exc:
-                    return Fetched(pid, error=exc)
+                    fetched = Fetched(pid, error=exc)
+            if on_each is not None:
+                on_each(fetched)
+            return fetched
 
         return list(await asyncio.gather(*(one(str(i)) for i in ids)))
 

@@ -139,6 +139,4 @@ def _field_at(data: Any, loc: tuple[Any, ...]) -> tuple[dict, Any, tuple[Any, ..
 def note_dropped(row: Any, name: str, sent: Any) -> None:
     """Record on ``row`` (a model) that its field ``name`` was left empty, and what was sent."""
     if isinstance(row, WireModel):
-        if row._dropped is None:
-            row._dropped = {}
-        row._dropped.setdefault(name, sent)
+        row.note_dropped(name, sent)

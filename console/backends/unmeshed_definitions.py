@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from console import errors
 from console.backends.http import HttpTransport
 from console.backends.responses import adapter_for
 from console.models import ProcessDefinition
 
 DEFINITIONS = "api/processDefinitions"
-_definition_list = TypeAdapter(list[ProcessDefinition])
 
 
 async def create(http: HttpTransport, doc: dict[str, Any]) -> ProcessDefinition:
@@ -34,7 +31,7 @@ async def upsert(http: HttpTransport, docs: list[dict[str, Any]]) -> list[Proces
     if not isinstance(answer, list):
         raise errors.BadResponse(f"{http.url(DEFINITIONS + '/bulk/upsert')} answered something "
                                  "other than the list of stored definitions")
-    return _definition_list.validate_python(answer)
+    return adapter_for(list[ProcessDefinition]).validate_python(answer)
 
 
 async def delete(http: HttpTransport, namespace: str, name: str, version: int | None,

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import signal
 from collections import Counter
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,6 +17,9 @@ from console.cli.common import CliProblem, ExitCode, err, run_with_backend
 from console.outcomes import BulkOutcome
 from console.services.action_specs import ACTIONS, DONE, FAILED, NOT_SENT, UNKNOWN, outcome_rows
 from console.services.selection import Selection
+
+if TYPE_CHECKING:
+    from console.services.lookup import ProgressHook
 
 
 def nothing(fmt: str, message: str) -> None:
@@ -33,9 +38,12 @@ def dry_run(selection: Selection, fmt: str) -> None:
 
     items = selection.items
     if not selection.by_query and all(i.status is None for i in items):
-        # ids given by hand: look up each one's status now
+        # ids given by hand: look up each one's status now (a bar on a terminal: 100,000 ids
+        # take a while)
         async def body(backend):
-            return await plan(backend, selection.action, [i.id for i in items])
+            with progress_bar("checking statuses", len(items)) as on_progress:
+                return await plan(backend, selection.action, [i.id for i in items],
+                                  on_progress=on_progress)
 
         items = run_with_backend(body)
     cols = [Column("id", "ID", lambda i: i.id, style="bold"),
@@ -135,7 +143,7 @@ def send(action: str, targets: list[str], reason: str | None, version: int | Non
          versions: dict[str, int] | None = None) -> tuple[BulkOutcome, bool]:
     """Send through the one engine with a progress bar on a terminal; the outcome is complete
     even when interrupted (ids never sent are "not sent", ids in flight "unknown")."""
-    from console.cli.common import session_journal, stderr_is_tty
+    from console.cli.common import session_journal
     from console.services.actions import run_action, unique_ids
 
     outcome = BulkOutcome.start(action, unique_ids(targets))
@@ -143,27 +151,11 @@ def send(action: str, targets: list[str], reason: str | None, version: int | Non
     journal = session_journal()
 
     async def body(backend):
-        progress = None
-        if stderr_is_tty() and len(targets) > min(backend.chunk_size, 20):
-            from rich.progress import Progress
-
-            from console.cli.output import console
-
-            progress = Progress(console=console(stderr=True), transient=True)
-            task = progress.add_task(ACTIONS[action].verb, total=len(targets))
-            progress.start()
-
-        def on_progress(done: int, total: int) -> None:
-            if progress is not None:
-                progress.update(task, completed=done)
-
-        try:
+        with progress_bar(ACTIONS[action].verb, len(targets),
+                          above=min(backend.chunk_size, 20)) as on_progress:
             await run_action(backend, action, targets, reason=reason, version=version,
                              versions=versions, on_progress=on_progress, stop=lambda: stop.asked,
                              outcome=outcome, journal=journal)
-        finally:
-            if progress is not None:
-                progress.stop()
 
     previous = _install(stop)
     interrupted = False
@@ -174,6 +166,26 @@ def send(action: str, targets: list[str], reason: str | None, version: int | Non
     finally:
         _restore(previous)
     return outcome, interrupted or stop.asked
+
+
+@contextmanager
+def progress_bar(label: str, total: int, *, above: int = 20) -> Iterator[ProgressHook]:
+    """A progress hook ``(done, total)`` drawing a transient bar on stderr when it is a
+    terminal and there are more than ``above`` items; a hook that does nothing otherwise."""
+    if not (common.stderr_is_tty() and total > above):
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    from console.cli.output import console
+
+    progress = Progress(console=console(stderr=True), transient=True)
+    task = progress.add_task(label, total=total)
+    progress.start()
+    try:
+        yield lambda done, total: progress.update(task, completed=done)
+    finally:
+        progress.stop()
 
 
 def _install(handler: Any) -> Any:

@@ -8,32 +8,16 @@ network), 2 usage or refused, 3 partial failure of a bulk action (or matches lef
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from console.cli import (
-    actions,
-    common,
-    config_cmd,
-    definitions,
-    diff,
-    failures,
-    files,
-    get,
-    journal_cmd,
-    login,
-    mock_cmd,
-    operate,
-    run,
-    schedules,
-    search,
-    serve_web,
-    views_cmd,
-)
+from console.cli import common
+from console.cli.command_table import COMMANDS
 from console.cli.common import CliProblem, ExitCode, err, get_state
 from console.cli.options import (
     with_globals,
@@ -61,8 +45,95 @@ def error_exit_code(exc: BaseException) -> int | None:
     return None
 
 
+def _coerce_only_given_values() -> None:
+    """Typer (0.29) coerces every option's value at parse time through a pydantic TypeAdapter
+    it builds on first use, also for an option not given, whose value None needs none: ~40
+    adapters per command, most of a command's start. Here an absent value (None, not
+    required) becomes what Typer's coercion makes of it, () for a repeatable option and None
+    otherwise, without building the adapter, and goes to the option's callback as in Typer;
+    any other value goes through Typer."""
+    for cls in (typer.core.TyperOption, typer.core.TyperArgument):
+        typer_process_value = cls.process_value
+
+        def process_value(self: Any, ctx: Any, value: Any, _typer: Any = typer_process_value
+                          ) -> Any:
+            if value is None and not self.required:  # Typer's coercion of None, without it
+                value = () if (self.multiple or self.nargs == -1) else None
+                return self.callback(ctx, self, value) if self.callback is not None else value
+            return _typer(self, ctx, value)
+
+        cls.process_value = process_value  # type: ignore[method-assign]
+
+
+_coerce_only_given_values()
+
+#: console.cli module -> a Typer holding the commands it registers (once per process: a
+#: module's ``register`` wraps its commands).
+_loaded: dict[str, typer.Typer] = {}
+
+
+def _module_app(module_name: str) -> typer.Typer:
+    """The commands of one ``console.cli`` module, registered on a Typer of their own."""
+    holder = _loaded.get(module_name)
+    if holder is None:
+        module = importlib.import_module(f"console.cli.{module_name}")
+        holder = typer.Typer(rich_markup_mode="rich")
+        if hasattr(module, "register"):
+            module.register(holder)
+        else:  # a group of its own (views, config, mock)
+            name, entry = next((n, e) for n, e in COMMANDS.items() if e.module == module_name)
+            holder.add_typer(module.app, name=name, rich_help_panel=entry.panel)
+        _loaded[module_name] = holder
+    return holder
+
+
 class MeshdeckGroup(TyperGroup):
-    """The root group: turns every error into one line and an exit code, once for all commands."""
+    """The root group: turns every error into one line and an exit code, once for all commands;
+    and loads each command's module only when it is needed (``console.cli.command_table``)."""
+
+    #: False: list commands for help from the modules themselves (a test compares the two).
+    list_from_table = True
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        eager = [name for name in self.commands if name not in COMMANDS]
+        return eager + list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        entry = COMMANDS[cmd_name]
+        if self._listing and self.list_from_table:
+            return TyperCommand(cmd_name, help=entry.summary, rich_help_panel=entry.panel)
+        loaded = typer.main.get_group(_module_app(entry.module))
+        for name, command in loaded.commands.items():
+            self.add_command(command, name)
+        return self.commands.get(cmd_name)
+
+    _listing = False
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Typer's "Did you mean ...?" over every command, not only those loaded."""
+        suggest, self.suggest_commands = self.suggest_commands, False
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickError as exc:
+            import difflib
+
+            matches = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if suggest and matches and hasattr(exc, "message"):
+                exc.message = (f"{exc.message.rstrip('.')}. Did you mean "
+                               f"{', '.join(repr(m) for m in matches)}?")
+            raise
+        finally:
+            self.suggest_commands = suggest
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The list of commands comes from the table: no module is imported for it."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Usage errors as one ``meshdeck: error:`` line and a hint, not a boxed panel."""
@@ -216,13 +287,6 @@ def tui_command(theme: ThemeOpt = None, banner: BannerOpt = None) -> None:
 
 app.command("tui", rich_help_panel="Terminal UI")(with_globals(tui_command))
 
-
-for module in (search, failures, get, diff, journal_cmd, actions, operate, run, definitions,
-               schedules, files, serve_web, login):
-    module.register(app)
-app.add_typer(views_cmd.app, name="views", rich_help_panel="Find and inspect")
-app.add_typer(config_cmd.app, name="config", rich_help_panel="Setup")
-app.add_typer(mock_cmd.app, name="mock", rich_help_panel="Setup")
 
 
 def run() -> None:

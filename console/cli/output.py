@@ -145,11 +145,16 @@ def _indent(text: str) -> str:
 
 
 def print_table(columns: Sequence[Column], rows: Sequence[Any], title: str | None = None) -> None:
+    tty = stdout_is_tty()
+    if not tty:
+        lines = plain_table(columns, rows)
+        if lines is not None:
+            sys.stdout.writelines(lines)
+            return
     from rich import box
     from rich.table import Table
 
     out = console()
-    tty = stdout_is_tty()
     table = Table(box=box.SIMPLE_HEAD if tty else None, title=title if tty else None,
                   show_edge=False, pad_edge=False, header_style="bold" if tty else "")
     for col in columns:
@@ -157,6 +162,43 @@ def print_table(columns: Sequence[Column], rows: Sequence[Any], title: str | Non
     for row in rows:
         table.add_row(*[_text((col.cell or col.value)(row)) for col in columns])
     out.print(table)
+
+
+#: The width rich lays a table out in when stdout is not a terminal (``console()``).
+PLAIN_WIDTH = 200
+
+
+def plain_table(columns: Sequence[Column], rows: Sequence[Any]) -> list[str] | None:
+    """The lines rich prints for this table when stdout is not a terminal (no box, no colour,
+    columns two spaces apart, each line padded to the table's width), made without rich's
+    layout engine: ~50x faster, which counts for a dry run of 100,000 ids. None when rich
+    would do more than that (a cell over several lines or with control characters, a
+    header with markup, a table wider than the page), so that rich prints it."""
+    from rich.cells import cell_len
+
+    headers = [c.header for c in columns]
+    if any("[" in h or not h.isprintable() for h in headers):
+        return None
+    getters = [c.cell or c.value for c in columns]
+    table = [headers]
+    for row in rows:
+        cells = []
+        for get in getters:
+            value = get(row)
+            text = "" if value is None else getattr(value, "plain", None)
+            if text is None:
+                text = str(value)
+            if not text.isprintable():
+                return None
+            cells.append(text)
+        table.append(cells)
+    widths = [max(cell_len(line[i]) for line in table) for i in range(len(columns))]
+    if sum(widths) + 2 * (len(widths) - 1) > PLAIN_WIDTH:
+        return None
+    last = len(widths) - 1
+    return ["".join(text + " " * (width - cell_len(text)) + ("  " if i < last else "\n")
+                    for i, (text, width) in enumerate(zip(line, widths)))
+            for line in table]
 
 
 def _text(value: Any) -> Any:

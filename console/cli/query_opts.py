@@ -55,6 +55,8 @@ def query_values(query: str) -> dict:
 def combine(filters: Filters, query: str | None, view: View | None = None) -> Filters:
     """The filters a command uses: the view's, then ``--query``'s, then the options' (see the
     module docstring)."""
+    if query is None and view is None:
+        return filters  # nothing to merge with
     from console.services.query_line import KEYS
 
     given = {name: value for name, value in asdict(filters).items() if value is not None}

@@ -92,6 +92,14 @@ def scan(store: MockStore, start_ms: int | None, end_ms: int | None, index: set[
 
     ``need`` (None: all) says how many the caller will take; it only decides whether walking the
     index's ids or the time window is less work."""
+    procs = store.processes
+    return (procs[pid] for pid in scan_ids(store, start_ms, end_ms, index, checks, need))
+
+
+def scan_ids(store: MockStore, start_ms: int | None, end_ms: int | None, index: set[int] | None,
+             checks: list[Check], need: int | None = None) -> Iterator[int]:
+    """``scan``'s process ids: without checks no process is read (seeded ones are made on
+    first read, so a page far down a search makes only its own rows)."""
     created = store.created
     lo = bisect_left(created, start_ms) if start_ms is not None else 0
     hi = bisect_right(created, end_ms) if end_ms is not None else len(created)
@@ -106,17 +114,26 @@ def scan(store: MockStore, start_ms: int | None, end_ms: int | None, index: set[
     else:
         order = range(hi_id - 1, lo_id - 1, -1)
     procs = store.processes
+    if not checks:
+        if index is None and not procs.removed:  # every id of the window is there
+            yield from order
+            return
+        for pid in order:
+            if (index is None or pid in index) and pid in procs:
+                yield pid
+        return
+    get = procs.get
     for pid in order:
         if index is not None and pid not in index:
             continue
-        p = procs.get(pid)
+        p = get(pid)
         if p is None:
             continue
         for check in checks:  # a plain loop: all() over a generator costs more per process
             if not check(p):
                 break
         else:
-            yield p
+            yield pid
 
 
 def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -141,11 +158,11 @@ def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
     candidates: list[set[int]] = []  # one set of index hits per indexed filter, AND-ed below
     if pids:
         candidates.append(pids)
-    for key, by in (("correlationIds", store.by_correlation), ("requestIds", store.by_request),
-                    ("names", store.by_name)):
+    for key, index_of in (("correlationIds", lambda: store.by_correlation),
+                          ("requestIds", lambda: store.by_request), ("names", lambda: store.by_name)):
         values = set(split_list(params.get(key)))
-        if values:
-            candidates.append(any_of(by, values))
+        if values:  # the id indexes are made on first use: only when asked
+            candidates.append(any_of(index_of(), values))
     statuses = enum_values(params.get("statuses"))
     if statuses:
         candidates.append(any_of(store.by_status, statuses))
@@ -172,5 +189,6 @@ def search(store: MockStore, params: Mapping[str, str]) -> list[dict[str, Any]]:
     for cand in sorted(candidates, key=len):  # AND of the index hits, smallest first (C-speed &)
         index = cand if index is None else index & cand
     need = offset + limit
-    found = list(islice(scan(store, start, end, index, checks, need), need))
-    return [store.public(p, False, now) for p in found[offset:]]
+    procs = store.processes
+    return [store.public(procs[pid], False, now)
+            for pid in islice(scan_ids(store, start, end, index, checks, need), offset, need)]

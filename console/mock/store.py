@@ -28,7 +28,8 @@ from typing import Any, Callable
 from console.mock import payloads
 from console.mock.clock import real_clock
 from console.mock.engine import Engine
-from console.mock.seed import BASE_PROCESS_ID, failure_output, generate, search_text
+from console.mock.processes import Processes
+from console.mock.seed import BASE_PROCESS_ID, Seeding, failure_output, search_text
 from console.mock.steps import STEP_ID_FACTOR, build_steps, current_index, step_ids
 
 STOPPABLE = ("FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED")
@@ -60,20 +61,48 @@ class MockStore:
                 gc.enable()
 
     def _build(self, seed: int, executions: int, now: int, catalog: bool) -> None:
-        self.definitions, self.infos, procs = generate(seed, executions, now) if catalog else ({}, {}, [])
+        seeding = Seeding(seed, executions, now) if catalog else None
+        self.definitions = seeding.definitions if seeding else {}
+        self.infos = seeding.infos if seeding else {}
         #: The seeded definitions, and their names: their runs are simulated (``console.mock.engine``).
         self.seeded_versions: frozenset[tuple[str, str, int]] = frozenset(self.infos)
         self.seeded_names: frozenset[tuple[str, str]] = frozenset(self.definitions)
-        self.processes: dict[int, dict[str, Any]] = {}
-        self.created: list[int] = []
+        self._seeding = seeding
+        self.processes = Processes(seeding)
+        self.created: list[int] = list(seeding.createds) if seeding else []
         self.by_status: dict[str, set[int]] = defaultdict(set)
         self.by_name: dict[str, set[int]] = defaultdict(set)
         self.by_namespace: dict[str, set[int]] = defaultdict(set)
-        self.by_correlation: dict[str, set[int]] = defaultdict(set)
-        self.by_request: dict[str, set[int]] = defaultdict(set)
         self._heap: list[tuple[int, int]] = []
-        for p in procs:
-            self._add(p)
+        if seeding is not None:
+            self.by_status, self.by_name, self.by_namespace, self._heap = seeding.indexes()
+            heapq.heapify(self._heap)
+        #: Made on first use (``by_correlation``, ``by_request``): few searches need them.
+        self._by_correlation: dict[str, set[int]] | None = None
+        self._by_request: dict[str, set[int]] | None = None
+
+    @property
+    def by_correlation(self) -> dict[str, set[int]]:
+        if self._by_correlation is None:
+            self._by_correlation = self._id_index("correlationId", "correlation_id")
+        return self._by_correlation
+
+    @property
+    def by_request(self) -> dict[str, set[int]]:
+        if self._by_request is None:
+            self._by_request = self._id_index("requestId", "request_id")
+        return self._by_request
+
+    def _id_index(self, field: str, seeded: str) -> dict[str, set[int]]:
+        """Value of ``field`` -> process ids, over every execution (made or not yet)."""
+        index: dict[str, set[int]] = defaultdict(set)
+        made, of = self.processes.made, getattr(self._seeding, seeded, None)
+        for pid in self.processes:
+            p = made(pid)
+            value = p[field] if p is not None else of(pid - BASE_PROCESS_ID)  # type: ignore[misc]
+            if value:
+                index[value].add(pid)
+        return index
 
     # ----------------------------------------------------------------- internals
     def _add(self, p: dict[str, Any]) -> None:
@@ -84,10 +113,10 @@ class MockStore:
         self.by_status[p["status"]].add(pid)
         self.by_name[p["name"]].add(pid)
         self.by_namespace[p["namespace"]].add(pid)
-        if p["correlationId"]:
-            self.by_correlation[p["correlationId"]].add(pid)
-        if p["requestId"]:
-            self.by_request[p["requestId"]].add(pid)
+        if p["correlationId"] and self._by_correlation is not None:
+            self._by_correlation[p["correlationId"]].add(pid)
+        if p["requestId"] and self._by_request is not None:
+            self._by_request[p["requestId"]].add(pid)
         if p["_run"]:
             heapq.heappush(self._heap, (p["_run"][1], pid))
 
@@ -331,7 +360,7 @@ class MockStore:
         del self.processes[process_id]
         for index, key in ((self.by_status, p["status"]), (self.by_name, p["name"]),
                            (self.by_namespace, p["namespace"]),
-                           (self.by_correlation, p["correlationId"]),
-                           (self.by_request, p["requestId"])):
-            if key in index:
+                           (self._by_correlation, p["correlationId"]),
+                           (self._by_request, p["requestId"])):
+            if index is not None and key in index:
                 index[key].discard(process_id)

@@ -24,9 +24,8 @@ from console.models import ActionDetail, ProcessData
 from console.outcomes import BulkOutcome
 from console.services.action_specs import spec
 from console.services.journal import Journal, recording_outcome
+from console.services.lookup import ProgressHook, look_up
 
-#: A progress hook: (ids done so far, total ids).
-ProgressHook = Callable[[int, int], None]
 #: Asked before each chunk (or id): True stops the run there; the rest stay "not sent".
 StopCheck = Callable[[], bool]
 STOPPED = "stopped on request before these were sent"
@@ -60,10 +59,12 @@ def plan_for(backend: Backend, action: str, pid: str, status: str | None) -> Pla
                     f"cannot {words.verb} a {status} process" + (f" (only {wanted})" if wanted else ""))
 
 
-async def plan(backend: Backend, action: str, ids: Sequence[str]) -> list[PlanItem]:
-    """Dry run: fetch each id's current status (concurrently) and say what would happen."""
+async def plan(backend: Backend, action: str, ids: Sequence[str], *,
+               on_progress: ProgressHook | None = None) -> list[PlanItem]:
+    """Dry run: look up each id's current status (``console.services.lookup``: a search per
+    chunk of ids where the backend can) and say what would happen."""
     items = []
-    for fetched in await backend.get_many(ids):
+    for fetched in await look_up(backend, ids, on_progress=on_progress):
         if fetched.error is not None and not isinstance(fetched.error, errors.NotFound):
             items.append(PlanItem(fetched.id, None, False, f"unknown: {fetched.error}"))
             continue

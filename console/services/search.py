@@ -3,6 +3,8 @@ a page plus "is there more", a capped count, and a stream of every page."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import sys
 from collections import Counter
@@ -74,31 +76,53 @@ async def fetch_page(backend: Backend, query: SearchQuery) -> Page:
 
 
 async def iter_pages(backend: Backend, query: SearchQuery, page_size: int = 1000,
-                     max_rows: int | None = None) -> AsyncIterator[list[ProcessData]]:
-    """Every match, page by page, from ``query.offset`` on (``max_rows`` caps the walk).
+                     max_rows: int | None = None, *, summaries: bool = False,
+                     ahead: bool = False) -> AsyncIterator[list[ProcessData]]:
+    """Every match, page by page, from ``query.offset`` on (``max_rows`` caps the walk);
+    ``summaries``: the rows as ``ProcessSummary`` (``Backend.search_summaries``: what a list
+    keeps, read without the payloads); ``ahead``: ask for the next page while the caller works
+    on this one (the server and the client then work at the same time; at the end one request
+    more may be sent, for a page that turns out empty).
 
     A row seen on an earlier page is not yielded again (new executions shift the pages while we
     walk); a full page of nothing but such rows means the server ignores ``offset``, which would
     page forever: that stops the walk with a BadResponse."""
+    read = backend.search_summaries if summaries else backend.search
     offset, seen = query.offset, 0
     ids: set[int | str] = set()
-    while True:
-        want = page_size if max_rows is None else min(page_size, max_rows - seen)
-        if want <= 0:
-            return
-        rows = await backend.search(query.page(offset, want))
-        fresh = [p for p in rows if p.process_id is None or p.process_id not in ids]
-        if rows and not fresh and len(rows) >= want:
-            raise BadResponse(f"the server answered offset {offset} with the same "
-                              f"{len(rows)} executions again (it seems to ignore paging); "
-                              f"stopped after {seen:,} rows")
-        ids.update(p.process_id for p in fresh if p.process_id is not None)
-        if fresh:
-            yield fresh
-        seen += len(rows)
-        offset += len(rows)
-        if len(rows) < want:
-            return
+
+    def want_at(seen: int) -> int:
+        return page_size if max_rows is None else min(page_size, max_rows - seen)
+
+    pending: asyncio.Future | None = None
+    try:
+        while True:
+            want = want_at(seen)
+            if want <= 0:
+                return
+            if pending is None:
+                rows = await read(query.page(offset, want))
+            else:
+                rows, pending = await pending, None
+            fresh = [p for p in rows if p.process_id is None or p.process_id not in ids]
+            if rows and not fresh and len(rows) >= want:
+                raise BadResponse(f"the server answered offset {offset} with the same "
+                                  f"{len(rows)} executions again (it seems to ignore paging); "
+                                  f"stopped after {seen:,} rows")
+            ids.update(p.process_id for p in fresh if p.process_id is not None)
+            seen += len(rows)
+            offset += len(rows)
+            if ahead and len(rows) >= want and want_at(seen) > 0:
+                pending = asyncio.ensure_future(read(query.page(offset, want_at(seen))))
+            if fresh:
+                yield fresh
+            if len(rows) < want:
+                return
+    finally:
+        if pending is not None:  # the caller stopped early: the page asked ahead is not needed
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
 
 
 async def count_matches(backend: Backend, query: SearchQuery, cap: int = COUNT_CAP) -> Count:

@@ -133,6 +133,9 @@ class FilterBar(Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if event.value == self._window:  # the window it has (Select says so once it mounts)
+            return
+        self._window = event.value if isinstance(event.value, str) else DEFAULT_WINDOW
         custom = event.value == "custom"
         self.set_class(custom, "-custom")
         if custom:
