@@ -321,6 +321,11 @@ class ProcessDefinition(WireModel):
         return sum(1 for top in self.steps or [] for _ in top.walk())
 
 
+def first_line(message: str | None) -> str | None:
+    """The first line of ``message`` that is not blank, stripped (None for none)."""
+    return next((line.strip() for line in (message or "").splitlines() if line.strip()), None)
+
+
 def extract_error(output: Any) -> str | None:
     """Find a human error message in a step or process output, leniently."""
     if isinstance(output, dict):
@@ -402,12 +407,16 @@ class ProcessSummary:
     ended: int | None = None
     #: Fields sent with an unexpected type and shown empty (``WireModel.dropped``).
     dropped: Mapping[str, Any] | None = None
+    #: A failed or timed-out one: the first line of the error its output carries, if any.
+    error: str | None = None
 
     @classmethod
     def of(cls, p: ProcessData) -> ProcessSummary:
+        error = first_line(extract_error(p.output)) if p.status in ("FAILED", "TIMED_OUT") \
+            else None
         return cls(p.process_id, p.name, p.namespace, p.version, p.status, p.trigger_type,
                    p.process_type, p.correlation_id, p.request_id, p.created, p.updated,
-                   p.step_count, p.ended, p.dropped or None)
+                   p.step_count, p.ended, p.dropped or None, error)
 
     @property
     def created_at(self) -> datetime | None:
