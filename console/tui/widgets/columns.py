@@ -41,6 +41,8 @@ class Column:
     priority: int = 0
     #: Never cut (numbers, ids, times): widen to every value, or drop the column.
     whole: bool = False
+    #: A ``fit`` column grows to at most this many cells (0: as wide as its longest value).
+    fit_max: int = 0
 
 
 def none_last(getter: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -69,7 +71,10 @@ class Widths:
             else [*rows[:self.SAMPLE], *rows[-self.SAMPLE:]]
         for column in self.columns:
             if column.whole or column.fit:
-                self.widen(column, max(len(column.text(r)) for r in sample))
+                longest = max(len(column.text(r)) for r in sample)
+                if column.fit_max and not column.whole:
+                    longest = min(longest, column.fit_max)
+                self.widen(column, longest)
 
     def widen(self, column: Column, width: int) -> bool:
         """Make room for a value ``width`` wide; True if the column grew."""
@@ -81,10 +86,12 @@ class Widths:
     def natural(self, column: Column) -> int:
         return max(column.width, self._fitted.get(column.key, 0))
 
-    def layout(self, available: int) -> list[tuple[Column, int]]:
+    def layout(self, available: int, hidden: Iterable[str] = ()) -> list[tuple[Column, int]]:
         """The columns shown in ``available`` cells, each with its width: the least important
-        drop out until the rest fit; flexible ones share what is left."""
-        shown = list(self.columns)
+        drop out until the rest fit; flexible ones share what is left. Columns whose key is in
+        ``hidden`` (the person hid them) are never shown."""
+        left_out = set(hidden)
+        shown = [c for c in self.columns if c.key not in left_out]
 
         def needed(columns: Iterable[Column]) -> int:
             return sum((c.width if c.flex else self.natural(c)) + GAP for c in columns)
