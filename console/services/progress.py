@@ -120,11 +120,14 @@ class Progress:
             return None
         return int(self.started_ms + took)
 
+    def bar(self, width: int = 5) -> str:
+        """``▰▰▰▱▱``: the fraction in ``width`` cells."""
+        filled = min(width, round(self.fraction * width))
+        return "▰" * filled + "▱" * (width - filled)
+
     def cell(self, width: int = 5) -> str:
         """``▰▰▰▱▱ 62%`` (``slow`` instead of the percentage past the p95)."""
-        filled = min(width, round(self.fraction * width))
-        bar = "▰" * filled + "▱" * (width - filled)
-        return f"{bar} {'slow' if self.slow else f'{self.percent}%'}"
+        return f"{self.bar(width)} {'slow' if self.slow else f'{self.percent}%'}"
 
     def words(self) -> str:
         """One line: how far, on what basis, and when it should end."""

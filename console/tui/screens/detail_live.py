@@ -102,7 +102,7 @@ class LiveDetail(MeshdeckScreen):
         text = Text()
         found = self.progress
         if found is not None:
-            text.append(found.cell(10) + "  ", style="bold red" if found.slow else "bold")
+            text.append(found.bar(10) + "  ", style="bold red" if found.slow else "bold")
             text.append(found.words())
             ends = [(label, found.finish_ms(which)) for label, which in
                     (("usually ends", "p50"), ("at the latest", "p95"))]

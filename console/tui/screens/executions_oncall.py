@@ -36,7 +36,7 @@ class ExecutionsOnCall(ExecutionsSelection):
     """On-call keys of the executions screen (see the module docstring)."""
 
     BINDINGS = [
-        Binding("g", "failure_groups", "Failure groups",
+        Binding("g", "failure_groups", "Failures",
                 tooltip="Group the FAILED and TIMED_OUT executions of these filters by step "
                         "and error"),
         Binding("d", "compare", "Compare", show=False,

@@ -68,8 +68,10 @@ class FilterBar(Vertical):
     DEFAULT_CSS = """
     FilterBar { height: auto; padding: 0 1; }
     FilterBar Horizontal { height: 1; margin-bottom: 1; }
-    FilterBar .more { display: none; }
+    FilterBar .more { display: none; margin-bottom: 0; }
     FilterBar.-more .more { display: block; }
+    FilterBar.-more #main { margin-bottom: 0; }
+    FilterBar #more-2 { margin-bottom: 1; }
     FilterBar Input { width: 1fr; margin-right: 1; }
     FilterBar #f-text { width: 2fr; }
     FilterBar #f-window { width: 16; margin-right: 1; }
@@ -173,8 +175,8 @@ class FilterBar(Vertical):
             self.add_class("-more")
         self.query_one("#f-since", Input).value = filters.since
         self.query_one("#f-until", Input).value = filters.until
-        with self.prevent(Select.Changed):  # the caller applies the filters once
-            self.set_window(filters.window)
+        self._window = filters.window  # the caller applies the filters once
+        self.set_window(filters.window)
         self.set_class(filters.window == "custom", "-custom")
 
     def read(self, statuses: list[str]) -> Filters:
@@ -193,6 +195,9 @@ class FilterBar(Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if event.value == self._window:
+            return  # not a new window (the Select says its first value when mounted)
+        self._window = str(event.value)
         custom = event.value == "custom"
         self.set_class(custom, "-custom")
         if custom:
