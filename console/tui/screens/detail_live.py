@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 
 from rich.text import Text
 from textual import events, work
@@ -53,7 +53,7 @@ class LiveDetail(MeshdeckScreen):
         active = self.query_one("#tabs").active  # type: ignore[attr-defined]
         if active in READING_TABS:
             return f"while you read the {active}"
-        if time.monotonic() - self._touched_at < QUIET_SECONDS:
+        if monotonic() - self._touched_at < QUIET_SECONDS:
             return "while you move around"
         return None
 
@@ -61,14 +61,14 @@ class LiveDetail(MeshdeckScreen):
         if not self.under_way:
             return
         busy = any(w.group == "detail-load" and not w.is_finished for w in self.workers)
-        due = time.monotonic() - self._refreshed_at >= LIVE_SECONDS
+        due = monotonic() - self._refreshed_at >= LIVE_SECONDS
         if due and not busy and self.paused_because() is None and self.app.screen is self:
             self.refresh_data()
         self.show_live()
 
     def refreshed(self, process: ProcessData) -> None:
         """Call when ``process`` was fetched: the time is noted, progress follows."""
-        self._refreshed_ms, self._refreshed_at = self.app.now_ms(), time.monotonic()
+        self._refreshed_ms, self._refreshed_at = self.app.now_ms(), monotonic()
         if process.status in UNDER_WAY:
             self.load_progress(process)
         else:
@@ -76,13 +76,13 @@ class LiveDetail(MeshdeckScreen):
         self.show_live()
 
     def on_key(self, _event: events.Key) -> None:
-        self._touched_at = time.monotonic()
+        self._touched_at = monotonic()
 
     def on_mouse_scroll_down(self, _event: events.MouseScrollDown) -> None:
-        self._touched_at = time.monotonic()
+        self._touched_at = monotonic()
 
     def on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:
-        self._touched_at = time.monotonic()
+        self._touched_at = monotonic()
 
     @work(exclusive=True, group="progress", exit_on_error=False)
     async def load_progress(self, process: ProcessData) -> None:

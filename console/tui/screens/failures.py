@@ -86,6 +86,8 @@ class FailureGroupsScreen(MeshdeckScreen):
         "the table always says how many of how many. An action key acts on every execution of "
         "the highlighted group, after the usual confirmation.\n")
     FAILURE_WORDS = {"groups": "grouping failed"}
+    #: How many failures are fetched and grouped (the newest).
+    CAP = DEFAULT_CAP
 
     def __init__(self, query: SearchQuery, described: str) -> None:
         super().__init__()
@@ -130,7 +132,7 @@ class FailureGroupsScreen(MeshdeckScreen):
                 f"Fetching the failures with their steps: {done:,} of {total:,}…", style="dim"))
 
         try:
-            report = await failure_groups(self.app.backend, self.search,
+            report = await failure_groups(self.app.backend, self.search, cap=self.CAP,
                                           now_ms=self.app.now_ms(), on_progress=fetched)
         finally:
             bar.display = False
