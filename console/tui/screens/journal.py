@@ -65,6 +65,12 @@ class JournalScreen(MeshdeckScreen):
         Binding("r", "refresh", "Reload", tooltip="Read the journal again"),
     ]
 
+    @property
+    def HELP_NOTES(self) -> str:  # type: ignore[override]  # says where this journal is
+        return (f"The journal is {self.app.journal.path}: every action, run and call meshdeck "
+                "sent from this machine (the CLI's too: meshdeck journal), one JSON line each. "
+                "It never holds a token, a body or an input.\n")
+
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield Static(id="journal-head", markup=False)
@@ -94,7 +100,8 @@ class JournalScreen(MeshdeckScreen):
         damaged = journal.damaged
         self.query_one("#journal-head", Static).update(
             f"{len(entries):,} entr{'y' if len(entries) == 1 else 'ies'}, newest first · "
-            f"{journal.path}" + (f" · {damaged:,} damaged line(s) skipped" if damaged else ""))
+            f"{journal.path.name} in the data folder (? shows where)"
+            + (f" · {damaged:,} damaged line(s) skipped" if damaged else ""))
         self._show_entry()
 
     def on_virtual_table_cursor_moved(self, _event: VirtualTable.CursorMoved) -> None:

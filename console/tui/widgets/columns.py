@@ -34,6 +34,8 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
     #: Takes the width left over (``width`` is then its least).
     flex: bool = False
+    #: A flexible column's share of the width left over, against the other flexible ones'.
+    grow: int = 1
     align_right: bool = False
     #: Grow ``width`` to fit the longest text among the first rows loaded (ids of other backends).
     fit: bool = False
@@ -104,14 +106,12 @@ class Widths:
             shown.remove(least)
         flex = [c for c in shown if c.flex]
         spare = max(0, available - needed(shown))
-        widths = []
-        for column in shown:
-            if column.flex:
-                share = spare // len(flex) + (1 if column is flex[0] else 0) * (spare % len(flex))
-                widths.append((column, column.width + share))
-            else:
-                widths.append((column, self.natural(column)))
-        return widths
+        weights = sum(c.grow for c in flex) or 1
+        shares = {c.key: spare * c.grow // weights for c in flex}
+        if flex:  # what the division leaves goes to the first
+            shares[flex[0].key] += spare - sum(shares.values())
+        return [(column, column.width + shares[column.key] if column.flex
+                 else self.natural(column)) for column in shown]
 
 
 def cell(column: Column, text: str, width: int) -> str:

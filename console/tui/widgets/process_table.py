@@ -54,7 +54,7 @@ def process_columns(now: Callable[[], datetime], namespace_label: str = "namespa
                style=progress_style, sort_key=lambda p: _fraction(details, p), priority=3),
         Column("steps", "steps", 5, lambda p: _text(p.step_count or ""),
                sort_key=lambda p: p.step_count, align_right=True, whole=True, priority=5),
-        Column("error", "failed step: error", 30, details.error_text, flex=True,
+        Column("error", "failed step: error", 30, details.error_text, flex=True, grow=3,
                style=lambda p: "red", priority=6),
     ]
 
