@@ -67,26 +67,25 @@ async def compare(pilot) -> None:
     await quiet(pilot)
 
 
-async def query_line_error(pilot) -> None:
-    """The query line with an unclosed quote, refused in red."""
-    await settle(pilot)
-    await pilot.press("colon")
-    await settle(pilot)
-    pilot.app.screen.query_one("#q-input", Input).value = \
-        'status:FAILED name:create_order since:2h text:"gateway'
-    await pilot.press("enter")
-    await quiet(pilot)
+def typed_query(line: str):
+    """A scenario: ``:``, ``line`` typed, enter."""
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("colon")
+        await settle(pilot)
+        pilot.app.screen.query_one("#q-input", Input).value = line
+        await pilot.press("enter")
+        await quiet(pilot)
+
+    return scenario
 
 
-async def query_line_applied(pilot) -> None:
-    """A query line applied: the widgets and the status facets show it."""
-    await settle(pilot)
-    await pilot.press("colon")
-    await settle(pilot)
-    pilot.app.screen.query_one("#q-input", Input).value = \
-        "status:FAILED,TIMED_OUT since:7d name:create_order,charge_card tag:env:prod"
-    await pilot.press("enter")
-    await quiet(pilot)
+#: The query line with an unclosed quote, refused in red.
+query_line_error = typed_query('status:FAILED name:create_order since:2h text:"gateway')
+#: A query line applied: the widgets and the status facets show it.
+query_line_applied = typed_query(
+    "status:FAILED,TIMED_OUT since:7d name:create_order,charge_card tag:env:prod")
 
 
 async def save_view(pilot) -> None:
@@ -100,24 +99,30 @@ async def save_view(pilot) -> None:
     await quiet(pilot)
 
 
-async def journal(pilot) -> None:
-    """Two actions sent, then the journal (J): newest first, the first entry in full."""
+async def send(pilot, action: str, ids: list[str], reason: str = "") -> None:
+    """``action`` on ``ids`` through the shared flow: confirmed (with ``reason``), the results
+    closed."""
     from console.tui.dialogs.confirm import ConfirmAction
 
+    pilot.app.start_action(action, ids)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmAction)
+    if reason:
+        pilot.app.screen.query_one("#reason", Input).value = reason
+    await pilot.click("#confirm")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def journal(pilot) -> None:
+    """Two actions sent, then the journal (J): newest first, the first entry in full."""
     app = pilot.app
     app.journal.user = "jane"  # not the machine's own user: the picture is the same anywhere
     await settle(pilot)
     rows = [str(r.process_id) for r in app.screen.table.rows if r.status == "FAILED"]
-    for action, ids in (("review", rows[:1]), ("resume", rows[1:3])):
-        app.start_action(action, ids)
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmAction)
-        if action == "review":
-            app.screen.query_one("#reason", Input).value = "known: stripe outage"
-        await pilot.click("#confirm")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+    await send(pilot, "review", rows[:1], "known: stripe outage")
+    await send(pilot, "resume", rows[1:3])
     await pilot.press("J")
     await quiet(pilot)
 

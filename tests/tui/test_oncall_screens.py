@@ -7,12 +7,12 @@ from console.tui.dialogs.process_list import ProcessListScreen
 from console.tui.dialogs.results import ResultsScreen
 from console.tui.screens.detail import ExecutionDetailScreen
 from console.tui.screens.diff import DiffScreen
-from console.tui.screens.executions import ExecutionsScreen
 from console.tui.screens.failures import FailureGroupsScreen
 from console.tui.screens.journal import JournalScreen
 from console.tui.widgets.filter_bar import FilterBar
 
 from .conftest import SIZE
+from .oncall_scenarios import send
 
 
 def notes(app) -> list[str]:
@@ -38,13 +38,12 @@ async def test_groups_of_the_screens_filters_with_the_cap_stated(opened, wait_id
         screen = await open_groups(pilot, wait_idle)
         report = screen.report
         assert report is not None and report.capped and report.grouped == 20
-        status = str(screen.query_one("#groups-status").render())
+        status = str(screen.query_one("#status").render())
         assert status.startswith(f"grouped the newest 20 of {report.matched} failures")
         assert sum(g.count for g in screen.table.rows) == 20
         assert screen.sub_title == executions.filters.describe()
         group = screen.table.current
-        assert group.label in str(screen.query_one("#group-sample").render()) or \
-            group.sample in str(screen.query_one("#group-sample").render())
+        assert group.sample in str(screen.query_one("#box").render())
         await pilot.press("escape")
         await wait_idle(pilot)
         assert app.screen is executions
@@ -124,7 +123,7 @@ async def test_compare_two_marked_executions(opened, wait_idle):
         lines = screen.table.rows
         fields = [line.row for line in lines if line.row is not None]
         assert fields and not any(row.same for row in fields)
-        head = str(screen.query_one("#diff-head").render())
+        head = str(screen.query_one("#head").render())
         assert "fields differ" in head and "only the differences" in head
         await pilot.press("a")
         await pilot.pause()
@@ -142,25 +141,16 @@ async def test_the_journal_lists_actions_newest_first_and_opens_their_ids(opened
     async with opened(executions=300) as (pilot, executions):
         app = pilot.app
         failed = [str(r.process_id) for r in executions.table.rows if r.status == "FAILED"][:3]
-        app.start_action("review", failed[:1])
-        await wait_idle(pilot)
-        await pilot.click("#confirm")
-        await wait_idle(pilot)
-        await pilot.press("escape")
+        await send(pilot, "review", failed[:1])
         clock.advance(60)
-        app.start_action("review", failed[1:3])
-        await wait_idle(pilot)
-        await pilot.click("#confirm")
-        await wait_idle(pilot)
-        await pilot.press("escape")
-        await wait_idle(pilot)
+        await send(pilot, "review", failed[1:3])
         await pilot.press("J")
         await wait_idle(pilot)
         screen = app.screen
         assert isinstance(screen, JournalScreen)
         rows = screen.table.rows
         assert [sorted(e.ids) for e in rows] == [sorted(failed[1:3]), failed[:1]]
-        assert "2 entries, newest first" in str(screen.query_one("#journal-head").render())
+        assert "2 entries, newest first" in str(screen.query_one("#head").render())
         await pilot.press("enter")  # two ids: a list to pick one
         await wait_idle(pilot)
         assert isinstance(app.screen, ProcessListScreen)
@@ -177,16 +167,14 @@ async def test_the_journal_lists_actions_newest_first_and_opens_their_ids(opened
         assert app.screen.process_id == failed[0]
 
 
-async def test_the_journal_is_in_the_palette_everywhere(make_app, wait_idle):
-    app = make_app(executions=50)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot)
+async def test_the_journal_is_in_the_palette_everywhere(opened, wait_idle):
+    """From another section too (no J key there): the palette's "Journal"."""
+    async with opened(executions=50) as (pilot, _):
+        app = pilot.app
         await pilot.press("f3")
         await wait_idle(pilot)
         [journal] = [c for c in app.palette_commands() if c.name == "Journal"]
         journal.run()
         await wait_idle(pilot)
-        assert isinstance(app.screen, JournalScreen)
-        assert app.screen.table.rows == []
+        assert isinstance(app.screen, JournalScreen) and app.screen.table.rows == []
         assert "nothing journaled yet" in app.screen.table.empty_text
-        assert not isinstance(app.screen, ExecutionsScreen)

@@ -15,6 +15,7 @@ from console.tui.widgets.banner import Banner
 from console.tui.widgets.filter_bar import FilterBar
 
 from .conftest import SIZE
+from .oncall_scenarios import PROFILES
 
 
 def notes(app) -> list[str]:
@@ -99,20 +100,6 @@ async def test_a_views_file_that_cannot_be_read_is_said(opened, isolated_config)
 
 # ---- switching server ------------------------------------------------------------------------
 
-CONFIG = """
-[profiles.staging]
-base_url = "http://staging.example.com"
-port = 8080
-client_id = "ops"
-token = "staging-token"
-read_only = true
-banner = "STAGING"
-
-[profiles.prod]
-base_url = "https://orch.example.com"
-client_id = "ops"
-token = "prod-token"
-"""
 
 
 def connector(mock_app, opened_backends):
@@ -131,7 +118,7 @@ def connector(mock_app, opened_backends):
 
 async def test_the_palette_lists_the_profiles_and_switching_reconnects(
         make_app, wait_idle, isolated_config):
-    isolated_config.write_text(CONFIG)
+    isolated_config.write_text(PROFILES)
     app = make_app(executions=200)
     opened_backends: list = []
     app.connect = connector(app.mock_app, opened_backends)
@@ -153,7 +140,8 @@ async def test_the_palette_lists_the_profiles_and_switching_reconnects(
         screen = app.screen
         assert isinstance(screen, ExecutionsScreen) and screen is not first
         assert screen.table.rows  # searched again, on the new server
-        assert [str(b.render()).strip() for b in screen.query(Banner)] == ["STAGING"]
+        assert [str(b.render()).strip() for b in screen.query(Banner)] == \
+            ["STAGING (read-only)"]
         assert any("now on staging.example.com:8080 · profile staging (read-only)" in n
                    for n in notes(app))
         assert "staging.example.com:8080" in str(app.format_title("Executions", ""))
@@ -161,7 +149,7 @@ async def test_the_palette_lists_the_profiles_and_switching_reconnects(
 
 async def test_a_profile_that_cannot_be_opened_leaves_the_app_as_it_was(
         make_app, wait_idle, isolated_config):
-    isolated_config.write_text(CONFIG)
+    isolated_config.write_text(PROFILES)
     app = make_app(executions=50)
 
     def refuse(name):

@@ -66,12 +66,13 @@ class ExecutionDetailScreen(LiveDetail):
                          shown=("pause", "restart")),
         Binding("c", "correlated", "Correlated", show=False,
                 tooltip="The executions of this definition with the same correlation id"),
-        Binding("o", "open_child", "Open sub-process", show=False,
-                tooltip="Open the process the focused SUB_PROCESS step started"),
-        Binding("p", "open_parent", "Open parent", show=False,
-                tooltip="Open the process that started this one as a sub-process"),
-        Binding("e", "rerun_with_input", "Run with new input", show=False,
-                tooltip="Edit the input and start a new execution of it (asks first)"),
+        *[Binding(key, action, label, show=False, tooltip=tip) for key, action, label, tip in (
+            ("o", "open_child", "Open sub-process",
+             "Open the process the focused SUB_PROCESS step started"),
+            ("p", "open_parent", "Open parent",
+             "Open the process that started this one as a sub-process"),
+            ("e", "rerun_with_input", "Run with new input",
+             "Edit the input and start a new execution of it (asks first)"))],
         *tab_keys("steps", "timeline", "input", "output", "state"),
     ]
 

@@ -14,15 +14,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Static
 
 from console.models import ProcessData
 from console.services.diff import DiffRow, ProcessDiff, diff_processes
-from console.tui.screens.base import MeshdeckScreen
-from console.tui.widgets.footer import MeshdeckFooter
-from console.tui.widgets.vtable import Column, VirtualTable
+from console.tui.screens.table_screen import TableScreen
+from console.tui.widgets.vtable import Column
 
 #: How much of each value the box under the table shows.
 VALUE_LIMIT = 600
@@ -68,14 +65,13 @@ def lines_of(diff: ProcessDiff) -> list[Line]:
     return lines
 
 
-class DiffScreen(MeshdeckScreen):
+class DiffScreen(TableScreen):
     """Two executions side by side."""
 
     TITLE = "Compare"
-    CSS_PATH = "diff.tcss"
-    AUTO_FOCUS = "#diff"
+    EMPTY = "nothing to compare yet"
+    BOX = "warning"
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the executions"),
         Binding("a", "everything", "All fields",
                 tooltip="Show every field compared (again: only the ones that differ)"),
         Binding("1", "open(0)", "Open left", tooltip="Open the first execution"),
@@ -91,21 +87,14 @@ class DiffScreen(MeshdeckScreen):
         self.everything = False
         self.processes: tuple[ProcessData, ProcessData] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
-        yield Static(Text(f"Fetching {self.ids[0]} and {self.ids[1]}…", style="dim"),
-                     id="diff-head")
-        yield VirtualTable(diff_columns(*self.ids), line_key, markable=False,
-                           empty_text="nothing to compare yet", id="diff")
-        yield Static(id="diff-values")
-        yield MeshdeckFooter()
+    def columns(self) -> list[Column]:
+        return diff_columns(*self.ids)
 
-    def on_mount(self) -> None:
-        self.refresh_data()
+    def row_key(self, line: Line) -> str:
+        return line_key(line)
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#diff", VirtualTable)
+    def head_text(self) -> Text:
+        return Text(f"Fetching {self.ids[0]} and {self.ids[1]}…", style="dim")
 
     @work(exclusive=True, group="diff", exit_on_error=False)
     async def load(self) -> None:
@@ -119,44 +108,31 @@ class DiffScreen(MeshdeckScreen):
     def worker_failed(self, worker, error: BaseException) -> None:
         super().worker_failed(worker, error)
         if self.processes is None:
-            self.query_one("#diff-head", Static).update(Text(
-                f"Could not fetch both executions: {error} (r: try again, escape: back)",
-                style="bold red"))
+            self.set_head(Text(f"Could not fetch both executions: {error} (r: try again, "
+                               "escape: back)", style="bold red"))
 
     def show(self) -> None:
         if self.processes is None:
             return
         diff = diff_processes(*self.processes, everything=self.everything)
         left, right = self.processes
-        head = Text.assemble(
+        self.set_head(Text.assemble(
             (f"{diff.differences:,} of {diff.compared:,} fields differ", "bold"),
             f"  ·  {left.name} {left.status} ↔ {right.name} {right.status}  ·  ",
             ("every field shown (a: only the differences)" if self.everything
-             else "only the differences (a: every field)", "dim"))
-        self.query_one("#diff-head", Static).update(head)
-        table = self.table
-        table.empty_text = f"the two are the same in all {diff.compared:,} fields compared"
-        table.set_rows(lines_of(diff))
-        self._show_values()
+             else "only the differences (a: every field)", "dim")))
+        self.table.empty_text = f"the two are the same in all {diff.compared:,} fields compared"
+        self.set_rows(lines_of(diff))
 
-    def on_virtual_table_cursor_moved(self, _event: VirtualTable.CursorMoved) -> None:
-        self._show_values()
-
-    def _show_values(self) -> None:
+    def box(self, line: Line) -> Text | None:
         """The highlighted field's two values, whole (up to ``VALUE_LIMIT`` characters)."""
-        line = self.table.current
-        box = self.query_one("#diff-values", Static)
-        box.display = line is not None and line.row is not None
-        if line is None or line.row is None:
-            return
         row = line.row
-        box.update(Text.assemble(
+        if row is None:
+            return None
+        return Text.assemble(
             (f"{row.section} · {row.field}", "bold"), "\n",
             (f"{self.ids[0]}: ", "dim"), row.shown("left", VALUE_LIMIT), "\n",
-            (f"{self.ids[1]}: ", "dim"), row.shown("right", VALUE_LIMIT)))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+            (f"{self.ids[1]}: ", "dim"), row.shown("right", VALUE_LIMIT))
 
     def action_everything(self) -> None:
         self.everything = not self.everything
@@ -164,6 +140,3 @@ class DiffScreen(MeshdeckScreen):
 
     def action_open(self, side: int) -> None:
         self.app.open_process(self.ids[side])
-
-    def action_refresh(self) -> None:
-        self.refresh_data()

@@ -35,23 +35,22 @@ GROUP_IDS_SHOWN = 100
 class ExecutionsOnCall(ExecutionsSelection):
     """On-call keys of the executions screen (see the module docstring)."""
 
-    BINDINGS = [
-        Binding("g", "failure_groups", "Failures",
-                tooltip="Group the FAILED and TIMED_OUT executions of these filters by step "
-                        "and error"),
-        Binding("d", "compare", "Compare", show=False,
-                tooltip="Compare the two marked executions side by side"),
-        Binding("colon", "query_line", "Query line", key_display=":", show=False,
-                tooltip='Every filter as one line: status:FAILED name:x since:2h text:"..."'),
-        Binding("ctrl+s", "save_view", "Save view", show=False,
-                tooltip="Save these filters, window, columns and sort under a name"),
-        Binding("w", "window(1)", "Window", show=False,
-                tooltip="Next time window: 15m, 1h, 24h, 7d"),
-        Binding("W", "window(-1)", "Window back", show=False,
-                tooltip="Previous time window: 7d, 24h, 1h, 15m"),
-        Binding("J", "journal", "Journal", show=False,
-                tooltip="What meshdeck sent: every action, newest first"),
-    ]
+    #: (key, action, label, what it does); only "g" is in the footer.
+    KEYS = (
+        ("g", "failure_groups", "Failures",
+         "Group the FAILED and TIMED_OUT executions of these filters by step and error"),
+        ("d", "compare", "Compare", "Compare the two marked executions side by side"),
+        ("colon", "query_line", "Query line",
+         'Every filter as one line: status:FAILED name:x since:2h text:"..."'),
+        ("ctrl+s", "save_view", "Save view",
+         "Save these filters, window, columns and sort under a name"),
+        ("w", "window(1)", "Window", "Next time window: 15m, 1h, 24h, 7d"),
+        ("W", "window(-1)", "Window back", "Previous time window: 7d, 24h, 1h, 15m"),
+        ("J", "journal", "Journal", "What meshdeck sent: every action, newest first"),
+    )
+    BINDINGS = [Binding(key, action, label, show=key == "g", tooltip=tooltip,
+                        key_display=":" if key == "colon" else None)
+                for key, action, label, tooltip in KEYS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -12,19 +12,20 @@ On a group: ``enter`` shows its executions on the executions screen, ``u`` / ``t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from console import format as fmt
 from console.models import SearchQuery
 from console.services.failures import DEFAULT_CAP, FailureGroup, FailureReport, sparkline
 from console.tui.bulk import action_bindings
-from console.tui.screens.base import MeshdeckScreen
-from console.tui.widgets.footer import MeshdeckFooter
-from console.tui.widgets.vtable import Column, VirtualTable
+from console.tui.screens.table_screen import TableScreen
+from console.tui.widgets.vtable import Column
 
 #: The actions offered on a group (those the backend lacks are hidden).
 GROUP_ACTIONS = ("resume", "terminate", "review", "rerun", "restart")
@@ -35,7 +36,7 @@ def group_columns(now_ms) -> list[Column]:
     room left, the process and the trend go first on a narrow terminal."""
 
     def ago(ms: int) -> str:
-        return fmt.relative(ms, _at(now_ms()))
+        return fmt.relative(ms, datetime.fromtimestamp(now_ms() / 1000, tz=UTC))
 
     return [
         Column("count", "count", 5, lambda g: f"{g.count:,}", sort_key=lambda g: g.count,
@@ -54,24 +55,14 @@ def group_columns(now_ms) -> list[Column]:
     ]
 
 
-def _at(ms: int):
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-def group_key(group: FailureGroup) -> str:
-    return group.label
-
-
-class FailureGroupsScreen(MeshdeckScreen):
+class FailureGroupsScreen(TableScreen):
     """Failure groups of a query; dismissed with a group's ids (enter) or None."""
 
     TITLE = "Failure groups"
-    CSS_PATH = "failures.tcss"
-    AUTO_FOCUS = "#groups"
+    EMPTY = "no failures to group"
+    BOX = "error"
+    STATUS_LINE = True
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the executions"),
         Binding("enter", "open_group", "Its executions",
                 tooltip="Show this group's executions on the executions screen"),
         Binding("r", "refresh", "Regroup", tooltip="Fetch and group the failures again"),
@@ -95,26 +86,17 @@ class FailureGroupsScreen(MeshdeckScreen):
         self.sub_title = described
         self.report: FailureReport | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
-        yield Static(Text("Fetching the failures…", style="dim"), id="groups-head")
-        yield ProgressBar(id="groups-progress", show_eta=False)
-        yield VirtualTable(group_columns(self.app.now_ms), group_key, markable=False,
-                           empty_text="no failures to group", id="groups")
-        yield Static(id="group-sample")
-        yield Static(id="groups-status", markup=False)
-        yield MeshdeckFooter()
+    def columns(self) -> list[Column]:
+        return group_columns(self.app.now_ms)
 
-    def on_mount(self) -> None:
-        self.refresh_data()
+    def row_key(self, group: FailureGroup) -> str:
+        return group.label
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#groups", VirtualTable)
+    def head_text(self) -> Text:
+        return Text("Fetching the failures…", style="dim")
 
-    @property
-    def current(self) -> FailureGroup | None:
-        return self.table.current
+    def compose_above(self) -> ComposeResult:
+        yield ProgressBar(show_eta=False)
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -128,8 +110,8 @@ class FailureGroupsScreen(MeshdeckScreen):
 
         def fetched(done: int, total: int) -> None:
             bar.update(total=total, progress=done)
-            self.query_one("#groups-head", Static).update(Text(
-                f"Fetching the failures with their steps: {done:,} of {total:,}…", style="dim"))
+            self.set_head(Text(f"Fetching the failures with their steps: {done:,} of "
+                               f"{total:,}…", style="dim"))
 
         try:
             report = await failure_groups(self.app.backend, self.search, cap=self.CAP,
@@ -141,38 +123,28 @@ class FailureGroupsScreen(MeshdeckScreen):
     def worker_failed(self, worker, error: BaseException) -> None:
         super().worker_failed(worker, error)
         if self.report is None:
-            self.query_one("#groups-head", Static).update(Text(
-                "Could not group the failures (r: try again, escape: back)", style="bold red"))
+            self.set_head(Text("Could not group the failures (r: try again, escape: back)",
+                               style="bold red"))
 
     def show(self, report: FailureReport) -> None:
         self.report = report
-        self.table.set_rows(report.groups, keep_cursor=True)
-        head = Text.assemble((f"{len(report.groups):,} group"
-                              f"{'s' if len(report.groups) != 1 else ''}", "bold"),
-                             f" of the failures in {self.sub_title}")
-        self.query_one("#groups-head", Static).update(head)
+        self.set_rows(report.groups)
+        n = len(report.groups)
+        self.set_head(Text.assemble((f"{n:,} group{'s' if n != 1 else ''}", "bold"),
+                                    f" of the failures in {self.sub_title}"))
         status = report.summary()
         if report.capped:
             status += " (the newest are grouped; narrow the filters to see the rest)"
-        self.query_one("#groups-status", Static).update(status)
-        self._show_sample()
+        self.query_one("#status", Static).update(status)
         self.refresh_bindings()
 
-    def on_virtual_table_cursor_moved(self, _event: VirtualTable.CursorMoved) -> None:
-        self._show_sample()
-
-    def _show_sample(self) -> None:
-        """The highlighted group: its newest error in its own words, statuses, how many."""
-        group = self.current
-        box = self.query_one("#group-sample", Static)
-        box.display = group is not None
-        if group is None:
-            return
+    def box(self, group: FailureGroup) -> Text:
+        """The highlighted group: its newest error in its own words, statuses, last seen."""
         statuses = ", ".join(f"{n:,} {s}" for s, n in group.statuses.items())
-        box.update(Text.assemble(
+        return Text.assemble(
             (f"{group.process} · {group.step}", "bold"), f"  ({statuses}; last seen ",
             fmt.relative(group.last_seen_ms, self.app.now()), ")\n",
-            ("newest: ", "dim"), (group.sample, "")))
+            ("newest: ", "dim"), (group.sample, ""))
 
     # ---- actions ---------------------------------------------------------------------------
 
@@ -184,12 +156,6 @@ class FailureGroupsScreen(MeshdeckScreen):
         if action in ("open_group", "copy_ids"):
             return True if self.current is not None else None
         return True
-
-    def action_back(self) -> None:
-        self.dismiss(None)
-
-    def action_refresh(self) -> None:
-        self.refresh_data()
 
     def action_open_group(self) -> None:
         if self.current is not None:
@@ -204,6 +170,5 @@ class FailureGroupsScreen(MeshdeckScreen):
         """Act on every execution of the highlighted group (the confirmation says how many and
         which of them the action applies to now)."""
         group = self.current
-        if group is None:
-            return
-        self.app.start_action(action, list(group.ids))
+        if group is not None:
+            self.app.start_action(action, list(group.ids))

@@ -10,15 +10,12 @@ checked by opening the execution.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Static
 
 from console import format as fmt
 from console.services.journal import Entry
-from console.tui.screens.base import MeshdeckScreen
-from console.tui.widgets.footer import MeshdeckFooter
-from console.tui.widgets.vtable import Column, VirtualTable
+from console.tui.screens.table_screen import TableScreen
+from console.tui.widgets.vtable import Column
 
 RESULT_STYLE = {"done": "green", "failed": "bold red", "unknown": "bold yellow",
                 "not sent": "dim", "partial": "yellow"}
@@ -52,18 +49,16 @@ def entry_key(entry: Entry) -> str:
     return f"{entry.time}\x00{entry.action}\x00{','.join(entry.ids[:3])}"
 
 
-class JournalScreen(MeshdeckScreen):
+OPEN_TIP = "Open the execution this entry touched (a list when it touched many)"
+
+
+class JournalScreen(TableScreen):
     """Every journaled action, newest first."""
 
+    BINDINGS = [Binding("enter", "open", "Open", tooltip=OPEN_TIP),
+                Binding("r", "refresh", "Reload", tooltip="Read the journal again")]
     TITLE = "Journal"
-    CSS_PATH = "journal.tcss"
-    AUTO_FOCUS = "#journal"
-    BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
-        Binding("enter", "open", "Open",
-                tooltip="Open the execution this entry touched (a list when it touched many)"),
-        Binding("r", "refresh", "Reload", tooltip="Read the journal again"),
-    ]
+    EMPTY = "nothing journaled yet: actions, runs and calls sent from meshdeck appear here"
 
     @property
     def HELP_NOTES(self) -> str:  # type: ignore[override]  # says where this journal is
@@ -71,21 +66,11 @@ class JournalScreen(MeshdeckScreen):
                 "sent from this machine (the CLI's too: meshdeck journal), one JSON line each. "
                 "It never holds a token, a body or an input.\n")
 
-    def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
-        yield Static(id="journal-head", markup=False)
-        yield VirtualTable(journal_columns(self.app.now), entry_key, markable=False,
-                           empty_text="nothing journaled yet: actions, runs and calls sent "
-                                      "from meshdeck appear here", id="journal")
-        yield Static(id="journal-entry")
-        yield MeshdeckFooter()
+    def columns(self) -> list[Column]:
+        return journal_columns(self.app.now)
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#journal", VirtualTable)
+    def row_key(self, entry: Entry) -> str:
+        return entry_key(entry)
 
     def load(self) -> None:
         """Read the file (local and small enough to read at once)."""
@@ -95,24 +80,16 @@ class JournalScreen(MeshdeckScreen):
         except OSError as exc:
             self.notify(f"cannot read {journal.path}: {exc}", severity="error", markup=False)
             entries = []
-        entries.sort(key=lambda e: e.at_ms, reverse=True)
-        self.table.set_rows(entries, keep_cursor=True)
-        damaged = journal.damaged
-        self.query_one("#journal-head", Static).update(
-            f"{len(entries):,} entr{'y' if len(entries) == 1 else 'ies'}, newest first · "
-            f"{journal.path.name} in the data folder (? shows where)"
-            + (f" · {damaged:,} damaged line(s) skipped" if damaged else ""))
-        self._show_entry()
+        # Newest first; entries sent in the same millisecond: the one written last first.
+        entries = sorted(reversed(entries), key=lambda e: e.at_ms, reverse=True)
+        self.set_rows(entries)
+        n, damaged = len(entries), journal.damaged
+        self.set_head(Text(f"{n:,} entr{'y' if n == 1 else 'ies'}, newest first · "
+                           f"{journal.path.name} in the data folder (? shows where)"
+                           + (f" · {damaged:,} damaged line(s) skipped" if damaged else ""),
+                           style="dim"))
 
-    def on_virtual_table_cursor_moved(self, _event: VirtualTable.CursorMoved) -> None:
-        self._show_entry()
-
-    def _show_entry(self) -> None:
-        entry: Entry | None = self.table.current
-        box = self.query_one("#journal-entry", Static)
-        box.display = entry is not None
-        if entry is None:
-            return
+    def box(self, entry: Entry) -> Text:
         text = Text.assemble((f"{entry.action.replace('_', ' ')}", "bold"), f"  {entry.time}  ",
                              (f"by {entry.user} on {entry.server}", "dim"))
         if entry.reason:
@@ -126,18 +103,12 @@ class JournalScreen(MeshdeckScreen):
             if len(entry.all_ids) > len(shown):
                 text.append(f"  … {len(entry.all_ids) - len(shown):,} more (enter lists them)",
                             style="dim")
-        box.update(text)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.refresh_data()
+        return text
 
     def action_open(self) -> None:
         from console.tui.dialogs.process_list import ProcessListScreen, ProcessRow
 
-        entry: Entry | None = self.table.current
+        entry: Entry | None = self.current
         if entry is None:
             return
         ids = entry.all_ids
