@@ -14,7 +14,9 @@ What the TUI uses: ``failure_groups(backend, query, cap=, buckets=, now_ms=, on_
 worker -> ``FailureReport`` (``groups``, ``summary()``, ``capped``, ``unread``);
 ``FailureGroup`` (``label``, ``count``, ``first_seen_ms``, ``last_seen_ms``, ``series``, ``ids``,
 ``sample``); ``sparkline(series)`` for the trend cell. ``failures_query`` checks a query first
-(``ValueError`` when its statuses hold no failure).
+(``ValueError`` when its statuses hold no failure). ``failure_of(process)`` says why one
+execution failed (``Failure.line()``: "charge_card: HTTP 502 ..."), for the table's error
+column.
 """
 
 from __future__ import annotations
