@@ -287,8 +287,9 @@ class ProcessData(RunFacts, WireModel):
 class SearchRow(RunFacts, WireModel):
     """A search answer's row read for a list: the fields ``ProcessSummary`` keeps, with the
     types ``ProcessData`` gives them (a field of an unexpected type is dropped and named the
-    same way); the payloads (input, output, state) are skipped unread, which makes reading a
-    page of 1,000 rows several times cheaper."""
+    same way); the payloads (input, state) are skipped unread, which makes reading a page of
+    1,000 rows several times cheaper. The output is kept as sent, unvalidated: a failed row's
+    error (the table's error column) is read from it."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -306,6 +307,7 @@ class SearchRow(RunFacts, WireModel):
     #: step of every row were a third of reading a page).
     steps: list[Any] | None = None
     step_records: list[StepData] | None = PydanticField(default_factory=list)
+    output: Any = None
     created: int | None = None
     updated: int | None = None
     end_time: Any = None
@@ -379,6 +381,11 @@ class ProcessDefinition(WireModel):
     @property
     def step_count(self) -> int:
         return sum(1 for top in self.steps or [] for _ in top.walk())
+
+
+def first_line(message: str | None) -> str | None:
+    """The first line of ``message`` that is not blank, stripped (None for none)."""
+    return next((line.strip() for line in (message or "").splitlines() if line.strip()), None)
 
 
 def extract_error(output: Any) -> str | None:
@@ -468,12 +475,16 @@ class ProcessSummary:
     ended: int | None = None
     #: Fields sent with an unexpected type and shown empty (``WireModel.dropped``).
     dropped: Mapping[str, Any] | None = None
+    #: A failed or timed-out one: the first line of the error its output carries, if any.
+    error: str | None = None
 
     @classmethod
     def of(cls, p: ProcessData | SearchRow) -> ProcessSummary:
+        error = first_line(extract_error(p.output)) if p.status in ("FAILED", "TIMED_OUT") \
+            else None
         return cls(p.process_id, p.name, p.namespace, p.version, p.status, p.trigger_type,
                    p.process_type, p.correlation_id, p.request_id, p.created, p.updated,
-                   p.step_count, p.ended, p.dropped or None)
+                   p.step_count, p.ended, p.dropped or None, error)
 
     @property
     def created_at(self) -> datetime | None:

@@ -24,7 +24,8 @@ os.environ["MESHDECK_DATA_DIR"] = os.path.join(_SCRATCH, "data")
 from tests.tui.scenarios import SCENARIOS, SIZE, build_app  # noqa: E402
 
 #: Scenarios other modules add (e.g. the detail screen's), name -> (scenario, app kwargs).
-EXTRA_MODULES = ("tests.tui.detail_scenarios", "tests.tui.part2_scenarios")
+EXTRA_MODULES = ("tests.tui.detail_scenarios", "tests.tui.part2_scenarios",
+                 "tests.tui.oncall_scenarios")
 
 
 def all_scenarios() -> dict:

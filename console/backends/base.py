@@ -100,6 +100,10 @@ class Backend(ABC):
     #: Ids per ``search_by_ids`` request. They travel in the URL, which servers commonly cap at
     #: about 8 KB: a backend sets it from its ids' length.
     IDS_PER_SEARCH: ClassVar[int] = 100
+    #: ``child_of(step)`` names the process a SUB_PROCESS step started.
+    IMPLEMENTS_CHILD_LINK: ClassVar[bool] = False
+    #: ``parent_of(process)`` names the process that started this one as a sub-process.
+    IMPLEMENTS_PARENT_LINK: ClassVar[bool] = False
     #: What a person calls a namespace on this server (shown as a column and a filter label).
     NAMESPACE_LABEL: ClassVar[str] = "namespace"
 
@@ -325,6 +329,22 @@ class Backend(ABC):
         """The ids of definition ``name``'s unfinished executions (of ``version``; None: every
         version). See ``IMPLEMENTS_RUNNING_IDS``."""
         raise self._lacks("running", "list the running ids of a definition")
+
+    # ---- parent and child processes (optional) -----------------------------------------------
+
+    @classmethod
+    def child_of(cls, step: StepData) -> ProcessId | None:
+        """The process ``step`` started as a sub-process (None: this step names none; see
+        ``IMPLEMENTS_CHILD_LINK``). Read from the step as fetched: nothing is sent."""
+        raise Unsupported(cls.UNSUPPORTED.get("child") or f"the {cls.KIND} backend does not "
+                          "say which process a step started")
+
+    @classmethod
+    def parent_of(cls, process: ProcessData) -> ProcessId | None:
+        """The process that started ``process`` as a sub-process (None: none did; see
+        ``IMPLEMENTS_PARENT_LINK``). Read from the process as fetched: nothing is sent."""
+        raise Unsupported(cls.UNSUPPORTED.get("parent") or f"the {cls.KIND} backend does not "
+                          "say which process started another")
 
     # ---- definitions -------------------------------------------------------------------------
 

@@ -75,6 +75,9 @@ class UnmeshedClient(Backend):
                       "search --correlation-id ID --name NAME",
         "running": "Unmeshed has no call for a definition's running ids: use meshdeck search "
                    "--status RUNNING --name NAME -o ids",
+        "parent": "Unmeshed's process data does not name the process that started it (its "
+                  "trigger type SUB_PROCESS says only that one did): search by its correlation "
+                  "id instead",
     }
     CREDENTIALS = ("client_id", "token")
     TRIGGERS = tuple(ProcessTriggerType)
@@ -89,6 +92,7 @@ class UnmeshedClient(Backend):
     IMPLEMENTS_SEARCH_BY_IDS = True
     #: Unmeshed ids are numbers (up to 19 digits): 250 of them stay under 5 KB of URL.
     IDS_PER_SEARCH = 250
+    IMPLEMENTS_CHILD_LINK = True
 
     def __init__(
         self,
@@ -118,6 +122,17 @@ class UnmeshedClient(Backend):
 
     def __repr__(self) -> str:
         return f"UnmeshedClient(base={self.base!r}, client_id={self.client_id!r})"
+
+    @classmethod
+    def child_of(cls, step: StepData) -> ProcessId | None:
+        """**(choice)** A SUB_PROCESS step's output ``processId`` (what the embedded mock's
+        steps carry; the published API does not say where the child's id is kept). None for
+        another step type, or an output without one."""
+        output = step.output if isinstance(step.output, dict) else {}
+        child = output.get("processId")
+        if step.type != "SUB_PROCESS" or child in (None, "") or isinstance(child, bool):
+            return None
+        return str(child)
 
     @classmethod
     def check_id(cls, value: Any) -> ProcessId:

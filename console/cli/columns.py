@@ -45,6 +45,38 @@ def _error(p: Any) -> str | None:
     return extract_error(p.output) if p.status in ("FAILED", "TIMED_OUT") else None
 
 
+#: The progress of the rows being written, by id (``remember_progress``). Filled only when a
+#: progress column is asked for: it costs requests (``services.progress``).
+_PROGRESS: dict[str, Any] = {}
+#: The columns that need it.
+PROGRESS_COLUMNS = ("progress", "expected", "slow")
+
+
+def remember_progress(found: dict[str, Any]) -> None:
+    """Keep ``found`` (id -> ``Progress``) for the progress columns of the rows written next."""
+    _PROGRESS.update(found)
+
+
+def _progress(p: Any) -> Any:
+    return _PROGRESS.get(str(p.process_id))
+
+
+def _progress_cell(p: Any):
+    from rich.text import Text
+
+    found = _progress(p)
+    if found is None:
+        return ""
+    return Text(found.cell(), style="bold red" if found.slow else "")
+
+
+def _expected_cell(p: Any) -> str:
+    from console.format import relative
+
+    found = _progress(p)
+    return relative(found.finish_ms("p50")) if found is not None else ""
+
+
 PROCESS_COLUMNS = [
     Column("id", "ID", lambda p: p.process_id, style="bold"),
     Column("namespace", "NAMESPACE", lambda p: p.namespace),
@@ -59,6 +91,12 @@ PROCESS_COLUMNS = [
     Column("correlation", "CORRELATION ID", lambda p: p.correlation_id),
     Column("request", "REQUEST ID", lambda p: p.request_id),
     Column("error", "ERROR", _error),
+    # Executions under way (others are empty): how far, the usual end (p50), past the p95.
+    Column("progress", "PROGRESS", lambda p: getattr(_progress(p), "percent", None),
+           cell=_progress_cell),
+    Column("expected", "USUAL END", lambda p: _iso(_progress(p).finish_ms("p50"))
+           if _progress(p) is not None else None, cell=_expected_cell),
+    Column("slow", "SLOW", lambda p: getattr(_progress(p), "slow", None)),
 ]
 DEFAULT_PROCESS_COLUMNS = ("id", "namespace", "name", "status", "trigger", "started", "duration",
                            "correlation")

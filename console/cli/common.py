@@ -198,6 +198,18 @@ def open_backend(state: State) -> Backend:
                                 verify=not (plain or insecure))
 
 
+def profile_backend(state: State, profile: str) -> tuple[Backend, Settings]:
+    """Another profile's backend and settings, for the console's server switch: the profile's
+    own server, credentials and banner; this run's --read-only, --timeout and --insecure still
+    apply (never the embedded mock)."""
+    from dataclasses import replace
+
+    switched = replace(state, profile=profile, base_url=None, port=None, client_id=None,
+                       backend=None, banner=None, mock=False, mock_faults=None,
+                       mock_definitions=None, _settings=None)
+    return open_backend(switched), switched.settings()
+
+
 def mock_app(state: State) -> Any:
     """The in-process mock server for ``--mock``, misbehaving as ``--mock-faults`` asks, with
     the definitions of ``--mock-definitions``."""

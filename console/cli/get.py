@@ -52,9 +52,19 @@ def get(
     include_steps = steps if steps is not None else fmt in ("table", "tree")
 
     async def body(backend):
-        return await backend.get_many(targets, include_steps=include_steps)
+        fetched = await backend.get_many(targets, include_steps=include_steps)
+        progress = {}
+        if fmt == "table":  # how far the ones under way are (their definitions' history)
+            import time
 
-    fetched = run_with_backend(body)
+            from console.services.progress import ProfileCache, progress_of_many
+
+            found = [f.process for f in fetched if f.process is not None]
+            progress = await progress_of_many(backend, found, int(time.time() * 1000),
+                                              ProfileCache())
+        return fetched, progress
+
+    fetched, progress = run_with_backend(body)
     found = [f.process for f in fetched if f.process is not None]
     failures = [f for f in fetched if f.process is None]
     if fmt == "json":
@@ -69,7 +79,10 @@ def get(
         for index, process in enumerate(found):
             if index:
                 typer.echo("")
-            show_process_tree(process) if fmt == "tree" else show_process(process, include_steps)
+            if fmt == "tree":
+                show_process_tree(process)
+            else:
+                show_process(process, include_steps, progress.get(str(process.process_id)))
     warn_dropped(found)
     for failure in failures:
         err(f"meshdeck: error: {failure.id}: {failure.error}")
@@ -77,8 +90,9 @@ def get(
         raise typer.Exit(ExitCode.PARTIAL if found else ExitCode.ERROR)
 
 
-def show_process(p: Any, with_steps: bool = True) -> None:
-    """Summary, the failed step's error first, then the steps table."""
+def show_process(p: Any, with_steps: bool = True, progress: Any = None) -> None:
+    """Summary (with ``progress``, a ``services.progress.Progress``, for one under way), the
+    failed step's error first, then the steps table."""
     from console.cli.columns import STEP_COLUMNS, _error
     from console.cli.output import key_values, print_table, status_text
     from console.format import absolute, relative, run_duration
@@ -95,6 +109,7 @@ def show_process(p: Any, with_steps: bool = True) -> None:
         ("started", started), ("updated", absolute(p.updated)), ("duration", run_duration(p)),
         ("correlation id", p.correlation_id), ("request id", p.request_id),
         ("steps", p.step_count or None),
+        ("progress", progress_text(progress) if progress is not None else None),
     ])
     failed = p.failed_step()
     error = _error(p)
@@ -117,6 +132,20 @@ def show_process(p: Any, with_steps: bool = True) -> None:
             records = [failed] + [s for s in records if s is not failed]
         typer.echo("")
         print_table(STEP_COLUMNS, records)
+
+
+def progress_text(found: Any):
+    """``▰▰▰▱▱ 62%  62% of its usual work; ...; usually ends in 3m`` (red when slow)."""
+    from rich.text import Text
+
+    from console.format import relative
+
+    text = Text(found.bar() + "  ", style="bold red" if found.slow else "bold")
+    text.append(found.words())
+    ends = found.finish_ms("p50")
+    if ends and not found.slow:
+        text.append(f"; usually ends {relative(ends)}")
+    return text
 
 
 def show_process_tree(p: Any) -> None:

@@ -267,14 +267,15 @@ def open_tui(theme: str | None = None) -> None:
             err("meshdeck: the TUI is not available yet")
             raise typer.Exit(ExitCode.ERROR) from None
         raise
-    from console.cli.common import open_backend
+    from console.cli.common import open_backend, profile_backend
 
     if not common.has_terminal():
         raise CliProblem("no terminal to open the console in (stdin and stdout must be a "
                          "terminal); for scripts use a command, e.g. meshdeck search")
     settings = state.settings()
     backend = open_backend(state)
-    result = run_tui(backend, settings, theme=theme or settings.theme, mock=state.mock)
+    result = run_tui(backend, settings, theme=theme or settings.theme, mock=state.mock,
+                     connect=lambda profile: profile_backend(state, profile))
     if isinstance(result, int) and result:
         raise typer.Exit(result)
 

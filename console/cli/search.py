@@ -27,7 +27,9 @@ def search(
     columns: Annotated[str | None, typer.Option(
         "--columns", rich_help_panel=OUTPUT, metavar="A,B,...",
         help="Columns for table, csv and json: id, namespace, name, version, status, trigger, type, "
-             "started, updated, duration, correlation, request, error.")] = None,
+             "started, updated, duration, correlation, request, error; for executions under way "
+             "progress, expected (the usual end) and slow (past the p95), which fetch each of "
+             "them with its steps and learn its definition's recent history.")] = None,
     query_line: QueryOpt = None,
     view: ViewOpt = None,
 ) -> None:
@@ -54,17 +56,20 @@ def search(
                        columns_chosen=columns is not None)
 
     odd: list = []  # rows with a field left empty (an unexpected type): one warning at the end
+    progress = with_progress(cols)
 
     async def body(backend):
         from console.services.search import fetch_page, iter_pages
 
         if all_:
             async for rows in iter_pages(backend, query):
+                await progress(backend, rows)
                 writer.write(rows)
                 odd.extend(p for p in rows if p.dropped)
             return False
         page = await fetch_page(backend, query)
         rows = sorted(page.rows, key=order[0], reverse=order[1]) if order else page.rows
+        await progress(backend, rows)
         writer.write(rows)
         odd.extend(p for p in rows if p.dropped)
         return page.has_more
@@ -82,6 +87,29 @@ def search(
         err("no execution matches (searched the last 24 hours unless --since was given)")
     elif has_more and fmt == "table":
         err(f"showing {writer.count} (more match: use --all, --limit or --offset {offset + limit})")
+
+
+def with_progress(cols):
+    """``await progress(backend, rows)`` before writing rows: their progress, when a progress
+    column is shown (``services.progress``; one definition's history is learnt once)."""
+    from console.cli.columns import PROGRESS_COLUMNS
+
+    if not any(c.name in PROGRESS_COLUMNS for c in cols):
+        async def nothing(backend, rows) -> None:
+            return None
+
+        return nothing
+    import time
+
+    from console.cli.columns import remember_progress
+    from console.services.progress import ProfileCache, progress_of_many
+
+    cache = ProfileCache()
+
+    async def progress(backend, rows) -> None:
+        remember_progress(await progress_of_many(backend, rows, int(time.time() * 1000), cache))
+
+    return progress
 
 
 def sort_key(view, all_: bool):

@@ -14,7 +14,9 @@ What the TUI uses: ``failure_groups(backend, query, cap=, buckets=, now_ms=, on_
 worker -> ``FailureReport`` (``groups``, ``summary()``, ``capped``, ``unread``);
 ``FailureGroup`` (``label``, ``count``, ``first_seen_ms``, ``last_seen_ms``, ``series``, ``ids``,
 ``sample``); ``sparkline(series)`` for the trend cell. ``failures_query`` checks a query first
-(``ValueError`` when its statuses hold no failure).
+(``ValueError`` when its statuses hold no failure). ``failure_of(process)`` says why one
+execution failed (``Failure.line()``: "charge_card: HTTP 502 ..."), for the table's error
+column.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from console.models import ProcessData, SearchQuery
+from console.models import ProcessData, SearchQuery, first_line
 from console.services.search import COUNT_CAP, Count, count_matches, iter_pages
 
 if TYPE_CHECKING:  # the contract, for annotations: importing it loads httpx
@@ -66,10 +68,9 @@ def normalise(message: str | None) -> str:
     addresses as ``<email>``, quoted values as ``'…'`` and every word holding a digit (numbers,
     ids, UUIDs, hex) as ``#``; whitespace collapsed. ``order 123 timed out after 30s`` and
     ``order ab-77 timed out after 5s`` both give ``order # timed out after #``."""
-    lines = [line for line in (message or "").splitlines() if line.strip()]
-    if not lines:
+    text = first_line(message)
+    if text is None:
         return NO_MESSAGE
-    text = lines[0]
     for pattern, placeholder in _FOLDS[:-1]:
         text = pattern.sub(placeholder, text)
     text = _FOLDS[-1][0].sub(_fold_token, text)
@@ -138,8 +139,7 @@ class FailureGroup:
     def step(self) -> str:
         if self.step_ref is None:
             return NO_STEP
-        return self.step_ref if self.step_name in (None, self.step_ref) else \
-            f"{self.step_ref} ({self.step_name})"
+        return Failure(self.step_ref, self.step_name, None).step or NO_STEP
 
     @property
     def label(self) -> str:
@@ -205,13 +205,43 @@ def failed_at(process: ProcessData) -> int:
         or process.created or 0
 
 
-def _key(process: ProcessData) -> tuple[str | None, str | None, str | None, str, str]:
+@dataclass(frozen=True)
+class Failure:
+    """Why one execution failed: its failed step (None: none failed) and the error message."""
+
+    step_ref: str | None
+    step_name: str | None
+    message: str | None
+
+    @property
+    def step(self) -> str | None:
+        """The step as a person reads it: its ref (its name too where that differs)."""
+        if self.step_ref is None:
+            return self.step_name
+        return self.step_ref if self.step_name in (None, self.step_ref) else \
+            f"{self.step_ref} ({self.step_name})"
+
+    def line(self) -> str:
+        """``charge_card: HTTP 502 from stripe`` (the message's first line only)."""
+        first = first_line(self.message) or NO_MESSAGE
+        return f"{self.step}: {first}" if self.step else first
+
+
+def failure_of(process: ProcessData) -> Failure:
+    """The failed step of ``process`` (fetched with its steps) and its error, else the error
+    the process output carries."""
     from console.models import extract_error
 
     step = process.failed_step()
     message = (step.error if step is not None else None) or extract_error(process.output)
-    return (process.namespace, process.name, step.ref if step is not None else None,
-            normalise(message), message or NO_MESSAGE)
+    return Failure(step.ref if step is not None else None,
+                   step.name if step is not None else None, message)
+
+
+def _key(process: ProcessData) -> tuple[str | None, str | None, str | None, str, str]:
+    failure = failure_of(process)
+    return (process.namespace, process.name, failure.step_ref, normalise(failure.message),
+            failure.message or NO_MESSAGE)
 
 
 def group_failures(processes: Iterable[ProcessData], start_ms: int, end_ms: int,
@@ -226,9 +256,8 @@ def group_failures(processes: Iterable[ProcessData], start_ms: int, end_ms: int,
         at = failed_at(process)
         group = groups.get(key)
         if group is None:
-            step = process.failed_step()
             group = groups[key] = FailureGroup(
-                namespace, name, ref, step.name if step is not None else None, error, message,
+                namespace, name, ref, failure_of(process).step_name, error, message,
                 0, at, at, [], [])
             times[key] = []
         group.count += 1

@@ -17,7 +17,10 @@ every screen behaves the same:
   while running is remembered for the profile.
 - ``now_ms()`` / ``now()``: the injected clock, so relative times are stable in tests.
 - ``data_folder`` (the history's folder; a mock-only one with ``mock``) and ``journal``: every
-  action, run and call the app sends is journaled there (``console.services.journal``).
+  action, run and call the app sends is journaled there (``console.services.journal``);
+  ``open_journal()`` shows it.
+- ``connect`` (given by the CLI) opens another profile's server; the palette lists the profiles
+  and ``use_server(backend, settings)`` moves the whole app onto one (``console.tui.servers``).
 
 A profile's ``banner`` (e.g. "PRODUCTION") is added at the top of every full screen; the header
 shows the active server's host (and the profile), so two terminals on two servers never look alike.
@@ -40,7 +43,9 @@ from console.config import Settings
 from console.services.action_specs import ACTIONS
 from console.services.data_folder import data_folder
 from console.services.journal import Journal
+from console.services.progress import ProfileCache
 from console.tui.commands import MeshdeckCommands, PaletteCommand
+from console.tui.servers import Connector
 from console.tui.widgets.banner import Banner
 
 #: Text shorter than this is also shown in the "copied" notification (for terminals without OSC 52).
@@ -77,24 +82,50 @@ class MeshdeckApp(App):
     }
 
     def __init__(self, backend: Backend, settings: Settings, *, mock: bool = False,
-                 clock: Callable[[], int] | None = None, theme: str | None = None) -> None:
+                 clock: Callable[[], int] | None = None, theme: str | None = None,
+                 connect: Connector | None = None) -> None:
         super().__init__()
+        self._clock = clock
+        self._wanted_theme = theme or settings.theme
+        #: Opens another profile's server (``console.tui.servers``); None: no switching.
+        self.connect = connect
+        self._use(backend, settings, mock)
+
+    def _use(self, backend: Backend, settings: Settings, mock: bool) -> None:
+        """Everything that follows from the server in use."""
         self.backend = backend
         self.settings = settings
         #: The backend is the embedded mock (``--mock``), not a server.
         self.mock = mock
         self.read_only: bool = bool(settings.read_only)
-        self._clock = clock
-        self._wanted_theme = theme or settings.theme
         #: Where the call history and the action journal go (never the real one for --mock).
         self.data_folder = data_folder(settings, mock=mock)
         self.journal = Journal(self.data_folder, settings.profile, clock=self.now_ms,
                                on_problem=lambda problem: self.notify(
                                    problem, severity="warning", markup=False))
+        #: Each definition's recent history, for the progress of what is running.
+        self.profiles = ProfileCache()
         #: Shown at the right of every screen's title (``format_title``).
         self.server_label = " · ".join(part for part in (
             server_host(backend, mock), f"profile {settings.profile}" if settings.profile else "")
             if part)
+
+    async def use_server(self, backend: Backend, settings: Settings) -> None:
+        """Move the app onto another server: the old backend is closed and every section
+        starts again (nothing of the old server stays on screen)."""
+        old = self.backend
+        self._use(backend, settings, mock=False)
+        self.add_mode("switching", Screen)
+        await self.switch_mode("switching")
+        for mode, _, _ in self.SECTIONS:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self.MODES[mode])
+        await self.switch_mode("executions")
+        await self.remove_mode("switching")
+        try:
+            await old.aclose()
+        except Exception:  # closing is best effort: the old server is left behind anyway
+            pass
 
     # ---- time ------------------------------------------------------------------------------
 
@@ -176,10 +207,17 @@ class MeshdeckApp(App):
         base.filter_to(namespace, name)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        """Everywhere in the palette: go to each section, use each theme."""
+        """Everywhere in the palette: go to each section, the journal, each profile's server,
+        each theme."""
+        from console.tui.servers import profile_commands
+
         commands = [PaletteCommand(f"Go to {label}", f"switch to the {label} screen (key "
                                    f"{key.upper()})", lambda m=mode: self.action_section(m))
                     for mode, label, key in self.SECTIONS]
+        commands.append(PaletteCommand("Journal", "what meshdeck sent: every action, newest "
+                                       "first (key J on the executions screen)",
+                                       self.open_journal))
+        commands += profile_commands(self)
         commands += [PaletteCommand(f"Theme: {name}", "use this theme (remembered)",
                                     lambda n=name: self.set_theme(n))
                      for name in sorted(self.available_themes)]
@@ -215,6 +253,13 @@ class MeshdeckApp(App):
                         severity="error")
             return
         self.push_screen(ExecutionDetailScreen(str(process_id)))
+
+    def open_journal(self) -> None:
+        """Show the action journal (``console.tui.screens.journal``)."""
+        from console.tui.screens.journal import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "refuse_read_only":
@@ -288,9 +333,9 @@ def _screen(module: str, name: str) -> Screen:
 
 
 def run_tui(backend: Backend, settings: Settings, theme: str | None = None, *,
-            mock: bool = False) -> None:
+            mock: bool = False, connect: Connector | None = None) -> None:
     """Open the console and block until the user quits (the CLI's entry point); ``mock``: the
-    backend is the embedded mock (``--mock``).
+    backend is the embedded mock (``--mock``); ``connect`` opens another profile's server.
 
     The app closes ``backend`` when it shuts down (in its own event loop)."""
-    MeshdeckApp(backend, settings, mock=mock, theme=theme).run()
+    MeshdeckApp(backend, settings, mock=mock, theme=theme, connect=connect).run()

@@ -1,4 +1,7 @@
-"""What the executions screen searches for, as plain data, and how it becomes a ``SearchQuery``."""
+"""What the executions screen searches for, as plain data, and how it becomes a ``SearchQuery``
+or a query line (``console.services.query_line``) and back: ``Filters.values()`` and
+``Filters.from_values()``, so the query line, a saved view and the widgets set the same filters.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ class Filters:
     request_ids: list[str] = field(default_factory=list)
     process_ids: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    step_names: list[str] = field(default_factory=list)
+    step_refs: list[str] = field(default_factory=list)
     text: str = ""
 
     def bounds(self, now: datetime) -> tuple[int | None, int | None]:
@@ -71,6 +76,7 @@ class Filters:
             trigger_types=list(self.trigger_types), process_types=list(self.process_types),
             correlation_ids=list(self.correlation_ids), request_ids=list(self.request_ids),
             process_ids=list(self.process_ids), tags=list(self.tags),
+            step_names=list(self.step_names), step_refs=list(self.step_refs),
             full_text_search_query=self.text.strip() or None, offset=offset, limit=limit,
         )
 
@@ -87,7 +93,47 @@ class Filters:
         for label, values in (("name", self.names), ("status", self.statuses),
                               ("trigger", self.trigger_types), ("type", self.process_types),
                               ("corr", self.correlation_ids), ("req", self.request_ids),
-                              ("id", self.process_ids), ("tag", self.tags)):
+                              ("id", self.process_ids), ("tag", self.tags),
+                              ("step", self.step_names), ("ref", self.step_refs)):
             if values:
                 parts.append(f"{label}={','.join(values)}")
         return " · ".join(parts)
+
+    # ---- the query line --------------------------------------------------------------------
+
+    def values(self) -> dict[str, str | list[str]]:
+        """These filters as query-line values (``query_line.format_line`` writes them): a preset
+        window is ``since:1h``; the statuses are included."""
+        values: dict[str, str | list[str]] = {}
+        if self.window == "custom":
+            values.update(since=self.since.strip(), until=self.until.strip())
+        else:
+            values["since"] = self.window
+        values.update(namespace=self.namespace.strip(), text=self.text.strip())
+        for name, attr in _LISTS.items():
+            values[name] = list(getattr(self, attr))
+        return {k: v for k, v in values.items() if v}
+
+    @classmethod
+    def from_values(cls, values: dict[str, str | list[str]]) -> Filters:
+        """The filters a query line (or a saved view) sets: every other filter empty; no since:
+        the default window; ``since:`` a preset length (``1h``) without until: that window;
+        any other since/until: a custom window."""
+        since, until = str(values.get("since") or ""), str(values.get("until") or "")
+        if not since and until:
+            raise ValueError(f"until:{until} needs a since: too (a window with only an end has "
+                             "no start)")
+        window = DEFAULT_WINDOW if not since else since if since in WINDOWS and not until \
+            else "custom"
+        lists = {attr: list(values.get(name) or []) for name, attr in _LISTS.items()}
+        return cls(window=window, since=since if window == "custom" else "",
+                   until=until if window == "custom" else "",
+                   namespace=str(values.get("namespace") or ""),
+                   text=str(values.get("text") or ""), **lists)
+
+
+#: Query-line filter name -> the ``Filters`` field of a list filter.
+_LISTS = {"status": "statuses", "name": "names", "correlation_id": "correlation_ids",
+          "request_id": "request_ids", "process_id": "process_ids", "trigger": "trigger_types",
+          "type": "process_types", "tag": "tags", "step_name": "step_names",
+          "step_ref": "step_refs"}

@@ -155,8 +155,8 @@ def test_unexpected_error_is_one_line_with_a_hint(cli, mock, monkeypatch):
 def test_no_command_opens_the_tui_with_settings(cli, mock, monkeypatch):
     calls = []
     fake = type(sys)("console.tui.app")
-    fake.run_tui = lambda backend, settings, theme=None, *, mock=False: calls.append(
-        (backend, settings, mock))
+    fake.run_tui = lambda backend, settings, theme=None, *, mock=False, connect=None: \
+        calls.append((backend, settings, mock))
     monkeypatch.setitem(sys.modules, "console.tui.app", fake)
     monkeypatch.setattr(common, "has_terminal", lambda: True)
     assert cli("--mock").exit_code == 0

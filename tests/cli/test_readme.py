@@ -87,8 +87,8 @@ def world(monkeypatch, tmp_path):
 
     recorded: list = []
     tui = type(sys)("console.tui.app")
-    tui.run_tui = lambda backend, settings, theme=None, *, mock=False: recorded.append(
-        ("tui", backend, settings))
+    tui.run_tui = lambda backend, settings, theme=None, *, mock=False, connect=None: \
+        recorded.append(("tui", backend, settings))
     monkeypatch.setitem(sys.modules, "console.tui.app", tui)
     monkeypatch.setattr(common, "has_terminal", lambda: True)
     monkeypatch.setattr(common, "interactive", lambda: True)

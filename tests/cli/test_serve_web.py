@@ -147,7 +147,8 @@ def test_tui_banner_replaces_the_profile_banner(cli, monkeypatch, isolated_confi
     isolated_config.write_text('[profiles.prod]\nbanner = "PRODUCTION"\n')
     seen = []
     fake = type(sys)("console.tui.app")
-    fake.run_tui = lambda backend, settings, theme=None, mock=False: seen.append(settings.banner)
+    fake.run_tui = lambda backend, settings, theme=None, mock=False, connect=None: seen.append(
+        settings.banner)
     monkeypatch.setitem(sys.modules, "console.tui.app", fake)
     monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # as served
     assert cli("tui", "--profile", "prod", "--base-url", "http://127.0.0.1:9").exit_code == 0

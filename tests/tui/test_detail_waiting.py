@@ -37,8 +37,9 @@ async def test_the_screen_says_which_step_waits_for_a_worker_and_stops_saying_it
 
 
 def test_detail_waiting_for_a_worker(snap_compare, make_app, clock):
-    """At 80x24: a RUNNING dev_flow execution; under the summary a yellow-edged line
-    "… waiting for a worker on `dev_step` since 2m (step first)"; the Steps tab lists the
+    """At 80x24: a RUNNING dev_flow execution; under the summary the green live line (0% of
+    the steps, no completed run to learn from; "refreshed 12:02:05Z, every 5 s"), then a
+    yellow-edged line "… waiting for a worker on `dev_step` since 2m (step first)"; the Steps tab lists the
     step first as SCHEDULED; the footer offers Terminate (not Resume)."""
     app = make_app(executions=50)
     pid = start_waiting(app, clock)

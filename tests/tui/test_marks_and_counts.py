@@ -48,7 +48,7 @@ async def test_a_refresh_with_the_same_filters_keeps_the_marks(opened, wait_idle
         app = pilot.app
         await pilot.press("space", "space", "r")
         await wait_idle(pilot)
-        screen._apply_filters()  # applied again, unchanged (enter in the search field)
+        screen.apply_filters()  # applied again, unchanged (enter in the search field)
         await wait_idle(pilot)
         assert len(screen.table.marks) == 2
         assert not any(n.title == "marks cleared" for n in app._notifications)

@@ -10,7 +10,8 @@ from tests.tui.scenarios import SIZE, build_app, confirm_modal, executions_marke
 
 def test_executions_screen(snap_compare, clock):
     """The PRODUCTION banner, filter bar, status facets with counts, the table with coloured
-    statuses and relative times, two marked rows, the status line "1–48 of 48 · 2 marked"."""
+    statuses, relative times and a progress column (the RUNNING password_reset "slow" in red),
+    two marked rows, the status line "1–48 of 48 · 2 marked"."""
     app = build_app(banner="PRODUCTION", clock=clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=executions_marked)
 
@@ -30,6 +31,7 @@ def test_results_panel(snap_compare, clock):
 
 
 def test_help_screen(snap_compare, clock):
-    """Help over the executions screen: every key (screen, table, app) with its description."""
+    """Help over the executions screen: meshdeck's keys (the table's marks, then the screen's
+    from g Failure groups down, then the app's) with their descriptions; no arrow or page key."""
     app = build_app(clock=clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=help_screen)

@@ -20,8 +20,8 @@ conductor_resume_results = pressing(("4",), ("space", "space", "u"), "#confirm")
 
 def test_executions_at_80x24(snap_compare, clock):
     """At 80x24 the table keeps status, name, namespace, process id, started and duration (the
-    steps, trigger and correlation id columns drop out, none is cut), two marked rows, the
-    status line, and the footer ends with "? Help" and "^p Commands"."""
+    error, steps, trigger, progress and correlation id columns drop out, none is cut), two marked
+    rows, the status line, and the footer ends with "? Help" and "^p Commands"."""
     app = build_app(clock=clock)
     assert snap_compare(app, terminal_size=SMALL, run_before=executions_marked)
 

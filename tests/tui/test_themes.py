@@ -128,8 +128,9 @@ def test_cli_theme_and_mock_options_reach_the_tui(monkeypatch):
 
     seen = {}
 
-    def fake_run_tui(backend, settings, theme=None, *, mock=False):
+    def fake_run_tui(backend, settings, theme=None, *, mock=False, connect=None):
         seen["theme"], seen["mock"] = theme, mock
+        assert callable(connect)  # the server switch opens other profiles through the CLI
         return 0
 
     monkeypatch.setattr(tui_app, "run_tui", fake_run_tui)

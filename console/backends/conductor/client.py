@@ -82,6 +82,8 @@ class ConductorClient(Backend):
     IMPLEMENTS_SEARCH_BY_IDS = True
     #: Workflow ids are UUIDs (36 characters): 100 of them make about 4 KB of query.
     IDS_PER_SEARCH = 100
+    IMPLEMENTS_CHILD_LINK = True
+    IMPLEMENTS_PARENT_LINK = True
     #: Conductor has no namespaces; a workflow (and a definition) has the app that owns it.
     NAMESPACE_LABEL = "owner app"
 
@@ -105,6 +107,16 @@ class ConductorClient(Backend):
 
     def __repr__(self) -> str:
         return f"ConductorClient(base={self.base!r}, key_id={self._key_id!r})"
+
+    @classmethod
+    def child_of(cls, step: StepData) -> ProcessId | None:
+        """A SUB_WORKFLOW task's ``subWorkflowId`` (None before it has started one)."""
+        return _linked((step.model_extra or {}).get("subWorkflowId"))
+
+    @classmethod
+    def parent_of(cls, process: ProcessData) -> ProcessId | None:
+        """A sub-workflow's ``parentWorkflowId`` (None for a workflow nothing started)."""
+        return _linked((process.model_extra or {}).get("parentWorkflowId"))
 
     @classmethod
     def check_id(cls, value: Any) -> ProcessId:
@@ -339,3 +351,10 @@ def _id(value: int | str) -> str:
     if not text or any(c in text for c in "/?#"):
         raise errors.BadRequest(f"not a valid id: {value!r}")
     return text
+
+
+def _linked(value: Any) -> ProcessId | None:
+    """A linked workflow id as text (Conductor sends "" for none)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None

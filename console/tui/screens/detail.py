@@ -3,7 +3,9 @@
 A summary (status, ids, times, tags, and the failing step's error on top), then tabs: the steps
 as a tree (the failed step focused on open; ``enter`` opens a step), a timeline of the steps,
 and the input, output and state as foldable JSON. Every backend call runs in a worker; an error
-is a notification (``worker_failed``) and the screen keeps what it last showed.
+is a notification (``worker_failed``) and the screen keeps what it last showed. An execution
+under way refreshes itself and shows how far it is (``detail_live``); ``o`` / ``p`` open its
+sub-process or parent and ``e`` runs it again with an edited input (``console.tui.detail_flows``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from console.services.action_specs import ACTIONS
 from console.tui.app import error_text
 from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
-from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
+from console.tui.screens.base import loading, tab_keys
+from console.tui.screens.detail_live import LiveDetail
 from console.tui.screens.detail_parts import (CliLine, CopyCommandScreen, cli_lines, failure_line,
                                               summary, waiting_line)
 from console.tui.widgets.footer import MeshdeckFooter
@@ -35,7 +38,7 @@ from console.tui.widgets.timeline import Timeline
 TABS = ("steps", "timeline", "input", "output", "state")
 
 
-class ExecutionDetailScreen(MeshdeckScreen):
+class ExecutionDetailScreen(LiveDetail):
     """One execution: summary, steps, timeline, input/output/state, and actions."""
 
     TITLE = "Execution"
@@ -63,6 +66,13 @@ class ExecutionDetailScreen(MeshdeckScreen):
                          shown=("pause", "restart")),
         Binding("c", "correlated", "Correlated", show=False,
                 tooltip="The executions of this definition with the same correlation id"),
+        *[Binding(key, action, label, show=False, tooltip=tip) for key, action, label, tip in (
+            ("o", "open_child", "Open sub-process",
+             "Open the process the focused SUB_PROCESS step started"),
+            ("p", "open_parent", "Open parent",
+             "Open the process that started this one as a sub-process"),
+            ("e", "rerun_with_input", "Run with new input",
+             "Edit the input and start a new execution of it (asks first)"))],
         *tab_keys("steps", "timeline", "input", "output", "state"),
     ]
 
@@ -79,6 +89,7 @@ class ExecutionDetailScreen(MeshdeckScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield loading(f"process {self.process_id}", "summary")
+        yield Static(id="live")
         yield Static(id="failure")
         with TabbedContent(id="tabs"):
             with TabPane("Steps", id="steps"):
@@ -96,8 +107,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
 
     def on_mount(self) -> None:
         self.query_one("#failure").display = False
+        self.query_one("#live").display = False
         self.query_one(StepTree).focus()
         self.refresh_data()
+        self.start_live()
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -150,6 +163,7 @@ class ExecutionDetailScreen(MeshdeckScreen):
         self.query_one("#input-json", JsonView).show(process.input)
         self.query_one("#output-json", JsonView).show(process.output)
         self.query_one("#state-json", JsonView).show(process.state)
+        self.refreshed(process)
         self.refresh_bindings()
 
     # ---- actions ---------------------------------------------------------------------------
@@ -166,6 +180,10 @@ class ExecutionDetailScreen(MeshdeckScreen):
             if not self.app.backend.IMPLEMENTS_CORRELATED:
                 return False  # hidden: this backend has no such call (Unmeshed: search instead)
             return True if self.process is not None and self.process.correlation_id else None
+        if action == "rerun_with_input" and self.app.read_only:
+            return False  # hidden and blocked: it starts a process
+        if action in ("open_child", "open_parent", "rerun_with_input"):
+            return True if self.process is not None else None
         if action in ("skip_step", "rerun_from_step"):
             backend = self.app.backend
             has = backend.IMPLEMENTS_SKIP_STEP if action == "skip_step" \
@@ -231,6 +249,24 @@ class ExecutionDetailScreen(MeshdeckScreen):
         show_processes(self.app, f"{p.name} with correlation id {p.correlation_id}",
                        "running and finished, newest first", load,
                        f"no execution of {p.name} has correlation id {p.correlation_id}")
+
+    def action_open_child(self) -> None:
+        from console.tui import detail_flows
+
+        if self.process is not None:
+            detail_flows.open_child(self.app, self.process, self.query_one(StepTree).current_step)
+
+    def action_open_parent(self) -> None:
+        from console.tui import detail_flows
+
+        if self.process is not None:
+            detail_flows.open_parent(self.app, self.process)
+
+    def action_rerun_with_input(self) -> None:
+        from console.tui import detail_flows
+
+        if self.process is not None:
+            detail_flows.start_rerun_with_input(self.app, self.process)
 
     def action_open_step(self) -> None:
         step = self.query_one(StepTree).current_step

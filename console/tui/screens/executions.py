@@ -24,12 +24,13 @@ from console.services.search import (COUNT_CAP, Count, count_by_status, count_ex
 from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.filters import DEFAULT_WINDOW, WINDOWS, Filters
-from console.tui.screens.executions_selection import ExecutionsSelection
+from console.tui.screens.executions_oncall import ExecutionsOnCall
 from console.tui.screens.executions_state import StatusLine, TableFacts
 from console.tui.widgets.facets import StatusFacets
 from console.tui.widgets.filter_bar import FilterBar
 from console.tui.widgets.footer import MeshdeckFooter
 from console.tui.widgets.process_table import NO_MATCH, ProcessTable
+from console.tui.widgets.query_line import QueryLine
 from console.tui.widgets.screen_tabs import ScreenTabs
 from console.tui.widgets.vtable import VirtualTable
 
@@ -41,7 +42,7 @@ FACET_CAP = 1000
 AUTO_REFRESH = (0, 5, 30)
 
 
-class ExecutionsScreen(ExecutionsSelection):
+class ExecutionsScreen(ExecutionsOnCall):
     """Executions in a time window, filtered, paged, marked, acted upon."""
 
     TITLE = "Executions"
@@ -78,8 +79,6 @@ class ExecutionsScreen(ExecutionsSelection):
                 tooltip="Copy the marked (or current) process ids"),
         Binding("a", "auto_refresh", "Auto-refresh", show=False,
                 tooltip="Cycle auto-refresh: off, 5 s, 30 s"),
-        Binding("w", "window", "Window", show=False,
-                tooltip="Cycle the time window: 15m, 1h, 24h, 7d"),
         Binding("f", "more_filters", "More filters", show=False,
                 tooltip="Show or hide triggers, types, ids and tags"),
         Binding("s", "sort", "Sort", show=False, tooltip="Sort by the next column"),
@@ -119,9 +118,10 @@ class ExecutionsScreen(ExecutionsSelection):
         yield ScreenTabs("executions", self.app.SECTIONS)
         yield FilterBar(self.start_window, self.app.settings.namespace or "",
                         self.app.backend.UNSUPPORTED_FILTERS, id="filters")
+        yield QueryLine(id="query-line")
         yield StatusFacets(self.app.backend.STATUSES, id="facets")
         yield ProcessTable(self.app.now, namespace_label=self.app.backend.NAMESPACE_LABEL,
-                           id="table")
+                           profiles=self.app.profiles, id="table")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status", markup=False).data_bind(line=ExecutionsScreen.status_line)
         yield MeshdeckFooter()
@@ -129,6 +129,7 @@ class ExecutionsScreen(ExecutionsSelection):
     def on_mount(self) -> None:
         self.filters = self.query_one(FilterBar).read([])
         self.refresh_data()
+        self.load_completions()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "facet_at":
@@ -183,6 +184,7 @@ class ExecutionsScreen(ExecutionsSelection):
             table.set_rows(rows)
         self.marks_follow_rows()
         self.table_facts = TableFacts.of(self.table)
+        self.rows_changed(rows)
 
     def _slim(self, rows: list[ProcessData]) -> list[ProcessSummary]:
         """The rows' summaries (not their payloads: 100,000 of those need gigabytes)."""
@@ -198,6 +200,7 @@ class ExecutionsScreen(ExecutionsSelection):
         self.has_more = page.has_more
         self.table.empty_text = NO_MATCH
         self._show_rows(self._slim(page.rows))
+        self.say_dropped()
         if self._counts_due:
             self._counts_due = False
             self.table.call_after_refresh(self.load_counts)  # once the rows are on the screen
@@ -226,6 +229,7 @@ class ExecutionsScreen(ExecutionsSelection):
             self._show_rows([])
         self.table.resort()
         self.last_error = None
+        self.say_dropped()
 
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def load_counts(self) -> None:
@@ -263,19 +267,19 @@ class ExecutionsScreen(ExecutionsSelection):
     # ---- events ----------------------------------------------------------------------------
 
     def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
-        self._apply_filters()
+        self.apply_filters()
         self.table.focus()
 
     def on_status_facets_toggled(self, event: StatusFacets.Toggled) -> None:
-        self._apply_filters()
+        self.apply_filters()
 
     def filter_to(self, namespace: str | None, name: str | None) -> None:
         """Show one definition's executions (``namespace``/``name``; the other filters stay)."""
         self.query_one(FilterBar).set_definition(namespace or "", name or "")
-        self._apply_filters()
+        self.apply_filters()
         self.table.focus()
 
-    def _apply_filters(self) -> None:
+    def apply_filters(self) -> None:
         """New filters: back to the first page; marks are cleared if the filters changed."""
         old = self.filters
         self.filters = self.query_one(FilterBar).read(sorted(self.facets.selected,
@@ -339,13 +343,6 @@ class ExecutionsScreen(ExecutionsSelection):
     def set_auto_refresh(self, seconds: int) -> None:
         self.refresh_every = seconds  # the timer follows (ExecutionsState.watch_refresh_every)
 
-    def action_window(self) -> None:
-        presets = [w for w in WINDOWS if w != "custom"]
-        current = self.filters.window
-        following = presets[(presets.index(current) + 1) % len(presets)] \
-            if current in presets else presets[0]
-        self.query_one(FilterBar).set_window(following)
-
     def action_more_filters(self) -> None:
         self.query_one(FilterBar).toggle_more()
 
@@ -364,8 +361,10 @@ class ExecutionsScreen(ExecutionsSelection):
             self.facets.toggle(self.app.backend.STATUSES[index])
 
     def palette_commands(self) -> list[PaletteCommand]:
-        """Extra palette entries: sort by each column, each time window, auto-refresh."""
-        commands = [PaletteCommand(f"Sort by {label}", "sort the table by this column",
+        """Extra palette entries: saved views and columns, sort by each column, each time
+        window, auto-refresh."""
+        commands = super().palette_commands()
+        commands += [PaletteCommand(f"Sort by {label}", "sort the table by this column",
                                    lambda key=key: self.table.sort_by(key, reverse=False))
                     for key, label in self.table.sortable]
         commands += [PaletteCommand(f"Time window: {w}", "search this time window",

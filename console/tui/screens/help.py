@@ -1,7 +1,9 @@
 """``?``: every key of the screen underneath, generated from its bindings (never hand-written).
 
 Keys come from the screen's active bindings: the focused widget, the screen and the app, the
-same source the footer and the command palette use, so help cannot drift from the code. A
+same source the footer and the command palette use, so help cannot drift from the code. Only
+meshdeck's own keys are listed: the arrows, page keys and focus cycling every Textual widget
+binds are left out. A
 screen's ``HELP_NOTES`` (how its selection works, say) are shown above its keys.
 """
 
@@ -14,15 +16,17 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from console.tui.commands import meshdeck_bindings
+
 
 def key_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
-    """(where, key, what, more) for every enabled binding active on ``screen``."""
+    """(where, key, what, more) for every enabled binding of meshdeck's active on ``screen``
+    (``commands.meshdeck_bindings``: not the cursor and scrolling keys Textual's widgets
+    bind)."""
     rows: dict[tuple[str, str], tuple[str, str, str, str]] = {}
     app = screen.app
-    for key, active in screen.active_bindings.items():
+    for key, active in meshdeck_bindings(screen):
         binding = active.binding
-        if not binding.description or not active.enabled:
-            continue
         node = active.node
         where = "everywhere" if node is app else ("this screen" if node is screen
                                                   else type(node).__name__)

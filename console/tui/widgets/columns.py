@@ -34,6 +34,8 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
     #: Takes the width left over (``width`` is then its least).
     flex: bool = False
+    #: A flexible column's share of the width left over, against the other flexible ones'.
+    grow: int = 1
     align_right: bool = False
     #: Grow ``width`` to fit the longest text among the first rows loaded (ids of other backends).
     fit: bool = False
@@ -41,6 +43,8 @@ class Column:
     priority: int = 0
     #: Never cut (numbers, ids, times): widen to every value, or drop the column.
     whole: bool = False
+    #: A ``fit`` column grows to at most this many cells (0: as wide as its longest value).
+    fit_max: int = 0
 
 
 def none_last(getter: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -69,7 +73,10 @@ class Widths:
             else [*rows[:self.SAMPLE], *rows[-self.SAMPLE:]]
         for column in self.columns:
             if column.whole or column.fit:
-                self.widen(column, max(len(column.text(r)) for r in sample))
+                longest = max(len(column.text(r)) for r in sample)
+                if column.fit_max and not column.whole:
+                    longest = min(longest, column.fit_max)
+                self.widen(column, longest)
 
     def widen(self, column: Column, width: int) -> bool:
         """Make room for a value ``width`` wide; True if the column grew."""
@@ -81,10 +88,12 @@ class Widths:
     def natural(self, column: Column) -> int:
         return max(column.width, self._fitted.get(column.key, 0))
 
-    def layout(self, available: int) -> list[tuple[Column, int]]:
+    def layout(self, available: int, hidden: Iterable[str] = ()) -> list[tuple[Column, int]]:
         """The columns shown in ``available`` cells, each with its width: the least important
-        drop out until the rest fit; flexible ones share what is left."""
-        shown = list(self.columns)
+        drop out until the rest fit; flexible ones share what is left. Columns whose key is in
+        ``hidden`` (the person hid them) are never shown."""
+        left_out = set(hidden)
+        shown = [c for c in self.columns if c.key not in left_out]
 
         def needed(columns: Iterable[Column]) -> int:
             return sum((c.width if c.flex else self.natural(c)) + GAP for c in columns)
@@ -97,14 +106,12 @@ class Widths:
             shown.remove(least)
         flex = [c for c in shown if c.flex]
         spare = max(0, available - needed(shown))
-        widths = []
-        for column in shown:
-            if column.flex:
-                share = spare // len(flex) + (1 if column is flex[0] else 0) * (spare % len(flex))
-                widths.append((column, column.width + share))
-            else:
-                widths.append((column, self.natural(column)))
-        return widths
+        weights = sum(c.grow for c in flex) or 1
+        shares = {c.key: spare * c.grow // weights for c in flex}
+        if flex:  # what the division leaves goes to the first
+            shares[flex[0].key] += spare - sum(shares.values())
+        return [(column, column.width + shares[column.key] if column.flex
+                 else self.natural(column)) for column in shown]
 
 
 def cell(column: Column, text: str, width: int) -> str:

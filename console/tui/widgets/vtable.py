@@ -47,13 +47,13 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--mark-sign { color: $warning; text-style: bold; }
     VirtualTable > .vtable--stale { color: $text-disabled; text-style: italic; }
     """
-    BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(0)", "First row", show=False),
-        Binding("end", "edge(1)", "Last row", show=False),
+    BINDINGS = [  # moving keys go undescribed: the footer, ? and the palette leave them out
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "edge(0)", show=False),
+        Binding("end", "edge(1)", show=False),
         Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the row"),
         Binding("shift+down", "mark_range(1)", "Mark down", show=False,
                 tooltip="Mark this row and the next (a range)"),
@@ -101,6 +101,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         #: Keys of rows whose values may be out of date (drawn dim, with "?").
         self.stale: set[str] = set()
+        #: Keys of columns the person hid (``set_hidden``): never shown, whatever the width.
+        self.hidden: set[str] = set()
         self._natural = Widths(self.columns)
         #: The columns that fit the width, and their widths (see ``columns.Widths.layout``).
         self._shown: list[Column] = list(self.columns)
@@ -160,6 +162,21 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _column(self, key: str | None) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+    def set_hidden(self, keys: Iterable[str]) -> None:
+        """Hide these columns (the others are shown as the width allows)."""
+        self.hidden = {k for k in keys if self._column(k) is not None}
+        self._resized()
+
+    def shows(self, key: str) -> bool:
+        """Whether column ``key`` is on screen now (not hidden, and it fits)."""
+        return any(c.key == key for c in self._shown)
+
+    @property
+    def visible_rows(self) -> list[Any]:
+        """The rows on screen now."""
+        top = int(self.scroll_y)
+        return self.rows[top:top + self.page_height]
 
     def marked_rows(self) -> list[Any]:
         """Marked rows in display order."""
@@ -229,6 +246,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ---- marks -----------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A table whose rows cannot be marked offers no mark keys."""
+        if action in ("toggle_mark", "mark_range", "mark_all"):
+            return self.markable
+        return True
+
     def _toggle(self, row: Any, on: bool | None = None) -> None:
         key = self.row_key(row)
         if on is None:
@@ -274,7 +297,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Lay the columns out in the width there is, always leaving room for the vertical
         scrollbar (so it never covers the last column's values)."""
         available = self.size.width - self.styles.scrollbar_size_vertical
-        layout = self._natural.layout(available)
+        layout = self._natural.layout(available, self.hidden)
         self._shown = [column for column, _ in layout]
         self._widths = [width for _, width in layout]
         total = sum(w + GAP for w in self._widths)
