@@ -15,12 +15,12 @@ from typing import Annotated, Any
 
 import typer
 
+from console.cli.arguments import expand_ids
 from console.cli.common import (
     CliProblem,
     ExitCode,
     backend_class,
     checked_ids,
-    expand_ids,
     get_state,
     refuse_if_read_only,
     refuse_unsupported_filters,

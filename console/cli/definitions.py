@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from console.cli.common import CliProblem, err, run_with_backend, split_name
+from console.cli.arguments import split_name
+from console.cli.common import CliProblem, err, run_with_backend
 from console.cli.options import OUTPUT, add_group
 
 

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from console.cli.arguments import split_name
 from console.cli.common import CliProblem, ExitCode, backend_class, confirm_change, err, get_state
-from console.cli.common import refuse_if_read_only, run_with_backend, split_name
+from console.cli.common import refuse_if_read_only, run_with_backend
 from console.cli.options import OUTPUT, YesOpt
 
 PathArg = Annotated[Path, typer.Argument(

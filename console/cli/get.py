@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
+from console.cli.arguments import expand_ids
 from console.cli.common import (
     CliProblem,
     ExitCode,
     checked_ids,
     err,
-    expand_ids,
     get_state,
     run_with_backend,
     warn_dropped,
@@ -120,11 +120,10 @@ def show_process(p: Any, with_steps: bool = True, progress: Any = None) -> None:
         from console.cli.output import console
 
         console().print(Text.assemble(("error" + where + ": ", "bold red"), (error, "")))
+    from console.cli.output import console
     from console.services.waiting import waiting_messages
 
     for line in waiting_messages(p):
-        from console.cli.output import console
-
         console().print(line, style="yellow", markup=False, highlight=False)
     records = list(p.step_records or [])
     if with_steps and records:

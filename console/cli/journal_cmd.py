@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from console.cli.common import CliProblem, err, get_state, session_journal, split_values
+from console.cli.arguments import split_values
+from console.cli.common import CliProblem, err, get_state, session_journal
 from console.cli.options import ListFormat, with_globals
 
 JOURNAL_FILTERS = "Filters"

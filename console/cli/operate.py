@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from console.cli.arguments import read_json_arg
 from console.cli.common import (
     CliProblem,
     backend_class,
@@ -21,7 +22,6 @@ from console.cli.common import (
     confirm,
     err,
     get_state,
-    read_json_arg,
     refuse_if_read_only,
     run_with_backend,
 )

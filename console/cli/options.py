@@ -204,7 +204,8 @@ class Filters:
 
         ``--until`` alone is refused: "the 24 hours before now, ending at --until" would be
         empty or cut short for any older --until, so the start must be said."""
-        from console.cli.common import CliProblem, split_values
+        from console.cli.arguments import split_values
+        from console.cli.common import CliProblem
         from console.models import SearchQuery
         from console.services.search import parse_time, to_epoch_ms
 

@@ -6,17 +6,16 @@ from typing import Annotated
 
 import typer
 
+from console.cli.arguments import read_json_arg, split_name
 from console.cli.common import (
     CliProblem,
     ExitCode,
     backend_class,
     err,
     get_state,
-    read_json_arg,
     refuse_if_read_only,
     run_with_backend,
     session_journal,
-    split_name,
     warn_dropped,
 )
 from console.cli.options import OUTPUT, with_globals

@@ -141,7 +141,7 @@ def save(
 
 def _split(values: dict[str, Any]) -> dict[str, Any]:
     """Option values (``--status failed,timed_out``) as the query line holds them."""
-    from console.cli.common import split_values
+    from console.cli.arguments import split_values
     from console.services.query_line import KEYS
 
     out: dict[str, Any] = {}

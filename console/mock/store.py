@@ -35,6 +35,14 @@ from console.mock.steps import STEP_ID_FACTOR, build_steps, current_index, step_
 STOPPABLE = ("FAILED", "TIMED_OUT", "TERMINATED", "CANCELLED")
 
 
+def _require(p: dict[str, Any], statuses: tuple[str, ...], past: str) -> None:
+    """Refuse (``ValueError``: the bulk answer's per-id error) a process in another status."""
+    if p["status"] not in statuses:
+        allowed = ", ".join(statuses[:-1]) + " or " + statuses[-1] if len(statuses) > 1 \
+            else statuses[0]
+        raise ValueError(f"process is {p['status']}; only {allowed} processes can be {past}")
+
+
 class NotFound(Exception):
     """An unknown process, step, definition or endpoint (answered as 404)."""
 
@@ -300,8 +308,7 @@ class MockStore:
 
     def terminate(self, ids: Any, reason: str | None = None) -> dict[str, Any]:
         def apply(p: dict[str, Any], now: int) -> str:
-            if p["status"] != "RUNNING":
-                raise ValueError(f"process is {p['status']}; only RUNNING processes can be terminated")
+            _require(p, ("RUNNING",), "terminated")
             if p.get("_live"):
                 self.engine.terminate(p, reason or "terminated by meshdeck", now)
             else:
@@ -315,9 +322,7 @@ class MockStore:
 
     def resume(self, ids: Any, version: int | None = None) -> dict[str, Any]:
         def apply(p: dict[str, Any], now: int) -> str:
-            if p["status"] not in STOPPABLE:
-                raise ValueError(f"process is {p['status']}; only FAILED, TIMED_OUT, TERMINATED or CANCELLED "
-                                 "processes can be resumed")
+            _require(p, STOPPABLE, "resumed")
             if version is not None:
                 self.definition(p["namespace"], p["name"], version)
                 p["version"] = version
@@ -337,9 +342,7 @@ class MockStore:
 
     def reviewed(self, ids: Any, reason: str | None = None) -> dict[str, Any]:
         def apply(p: dict[str, Any], now: int) -> str:
-            if p["status"] not in STOPPABLE:
-                raise ValueError(f"process is {p['status']}; only FAILED, TIMED_OUT, TERMINATED or CANCELLED "
-                                 "processes can be marked reviewed")
+            _require(p, STOPPABLE, "marked reviewed")
             p["_prev"] = p["status"]
             if reason:
                 p["output"] = {**(p["output"] or {}), "reviewReason": reason}

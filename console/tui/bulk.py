@@ -90,12 +90,14 @@ def start(app: MeshdeckApp, action: str, ids: Sequence[str],
                    group="bulk", name=f"{action} {len(targets)}", exit_on_error=False)
 
 
-def start_selection(app: MeshdeckApp, selection: Selection) -> None:
-    """Begin the flow with a selection already made (e.g. every match of a query)."""
+def start_selection(app: MeshdeckApp, selection: Selection, *,
+                    empty: str = "nothing selected") -> None:
+    """Begin the flow with a selection already made (e.g. every match of a query); ``empty``:
+    what to say when it holds nothing."""
     if refused(app, selection.action):
         return
     if not selection.items:
-        app.notify("nothing selected", severity="warning")
+        app.notify(empty, severity="warning", markup=False)
         return
     app.run_worker(_flow(app, selection.action, [], {}, selection), group="bulk",
                    name=f"{selection.action} {len(selection.items)}", exit_on_error=False)

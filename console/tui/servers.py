@@ -34,8 +34,9 @@ def profile_commands(app: MeshdeckApp) -> list[PaletteCommand]:
     try:
         profiles = profiles_of(load_file())
     except ConfigError as exc:
-        return [PaletteCommand("Server: cannot list the profiles", str(exc),
-                               lambda: app.notify(str(exc), severity="error", markup=False))]
+        why = str(exc)  # ``exc`` is unbound once the except block ends: the entry runs later
+        return [PaletteCommand("Server: cannot list the profiles", why,
+                               lambda: app.notify(why, severity="error", markup=False))]
     commands = []
     for name, values in profiles.items():
         where = _where(values)

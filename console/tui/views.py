@@ -97,8 +97,9 @@ def view_commands(screen: ExecutionsOnCall) -> list[PaletteCommand]:
     try:
         views = list_views(screen.app.settings.profile)
     except ViewError as exc:
-        return [PaletteCommand("Views: cannot be read", str(exc), lambda: screen.notify(
-            str(exc), title="saved views", severity="error", markup=False))]
+        why = str(exc)  # ``exc`` is unbound once the except block ends: the entry runs later
+        return [PaletteCommand("Views: cannot be read", why, lambda: screen.notify(
+            why, title="saved views", severity="error", markup=False))]
     return [PaletteCommand(f"View: {v.name}", f"apply the saved view: {v.query or 'no filter'}"
                            f" · {v.window or '24h'}", lambda n=v.name: screen.apply_view(n))
             for v in views]

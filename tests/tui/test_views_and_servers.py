@@ -90,16 +90,31 @@ async def test_a_view_this_server_cannot_search_is_refused_whole(opened, wait_id
         assert any("status NOPE" in n for n in notes(pilot.app))
 
 
-async def test_a_views_file_that_cannot_be_read_is_said(opened, isolated_config):
+async def test_a_views_file_that_cannot_be_read_is_said(opened, wait_idle, isolated_config):
     (isolated_config.parent / "views.toml").write_text("[profiles\n")
     async with opened(executions=50) as (pilot, screen):
         [entry] = [c for c in screen.palette_commands() if c.name.startswith("View")]
         assert entry.name == "Views: cannot be read" and "views.toml" in entry.help
         assert list_views  # the service is what refused
+        entry.run()  # choosing it says why (it ran after the error was unbound)
+        await wait_idle(pilot)
+        assert any("views.toml" in n for n in notes(pilot.app))
 
 
 # ---- switching server ------------------------------------------------------------------------
 
+
+async def test_a_config_file_that_cannot_be_read_is_said_in_the_server_list(
+        make_app, wait_idle, isolated_config):
+    app = make_app(executions=50)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot)
+        isolated_config.write_text("[profiles\n")  # broken while the console runs
+        [entry] = [c for c in app.palette_commands() if c.name.startswith("Server")]
+        assert entry.name == "Server: cannot list the profiles"
+        entry.run()  # choosing it says why (it ran after the error was unbound)
+        await wait_idle(pilot)
+        assert any(str(isolated_config.name) in n for n in notes(app))
 
 
 def connector(mock_app, opened_backends):

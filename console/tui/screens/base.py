@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.tui.app import MeshdeckApp
+from console.tui.app import MeshdeckApp, error_text
 
 
 def tab_keys(*tabs: str) -> list[Binding]:
@@ -64,6 +64,16 @@ class MeshdeckScreen(Screen):
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """``worker`` (one of this screen's) raised ``error``: say so once; keep the screen."""
         self.app.notify_error(error, self.FAILURE_WORDS.get(worker.group, ""))
+
+    def load_failed(self, what: str, error: BaseException, summary: str | None) -> None:
+        """The fetch of ``what`` ("process 12") failed: say so; while nothing of it is shown
+        yet, the ``summary`` widget (its id) says it too, and how to try again."""
+        self.notify(f"{what}: {error_text(error)}", title="could not load", severity="error",
+                    timeout=8, markup=False)
+        if summary is not None:
+            self.query_one(f"#{summary}", Static).update(Text.assemble(
+                (f"Could not load {what}: ", "bold red"), error_text(error),
+                ("\nPress r to try again, escape to go back.", "dim")))
 
     def cli_flags(self) -> str:
         """The global options of a copied ``meshdeck`` line, so that it reaches what this

@@ -333,11 +333,8 @@ class DefinitionScreen(MeshdeckScreen):
         self.notify(f"looking for FAILED executions of {full_name(d)}…", timeout=3)
         selection = await failed_on_latest(self.app.backend, d.namespace, d.name,
                                            self.app.now_ms() - 7 * 24 * HOUR_MS)
-        if not selection.items:
-            self.notify(f"no FAILED executions of {full_name(d)} in the last 7 days",
-                        severity="warning")
-            return
-        bulk.start_selection(self.app, selection)
+        bulk.start_selection(self.app, selection,
+                             empty=f"no FAILED executions of {full_name(d)} in the last 7 days")
 
     def action_running(self) -> None:
         from console.tui.dialogs.process_list import ProcessRow, show_processes

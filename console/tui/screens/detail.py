@@ -23,7 +23,6 @@ from textual.worker import Worker
 from console.models import ProcessData
 from console.services import step_ops
 from console.services.action_specs import ACTIONS
-from console.tui.app import error_text
 from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
 from console.tui.screens.base import loading, tab_keys
@@ -130,12 +129,8 @@ class ExecutionDetailScreen(LiveDetail):
         self.show(await self.app.backend.get_process(self.process_id, include_steps=True))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
-        self.notify(f"process {self.process_id}: {error_text(error)}", title="could not load",
-                    severity="error", timeout=8, markup=False)
-        if self.process is None:
-            self.query_one("#summary", Static).update(Text.assemble(
-                (f"Could not load process {self.process_id}: ", "bold red"), error_text(error),
-                ("\nPress r to try again, escape to go back.", "dim")))
+        self.load_failed(f"process {self.process_id}", error,
+                         "summary" if self.process is None else None)
 
     def show(self, process: ProcessData) -> None:
         """Put ``process`` on screen (a refresh keeps the tree's folding and cursor)."""

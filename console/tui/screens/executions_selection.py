@@ -137,11 +137,8 @@ class ExecutionsSelection(ExecutionsState):
             return
         self.notify("collecting every matching execution…", timeout=3)
         selection = await by_query(self.app.backend, action, query)
-        if not selection.items:
-            self.notify(f"no execution matching these filters can be {ACTIONS[action].past}",
-                        severity="warning")
-            return
-        bulk.start_selection(self.app, selection)
+        bulk.start_selection(self.app, selection, empty="no execution matching these filters "
+                             f"can be {ACTIONS[action].past}")
 
     def action_copy_ids(self) -> None:
         if self.all_matching is not None:

@@ -21,7 +21,6 @@ from textual.worker import Worker
 
 from console import format as fmt
 from console.models import StepData, StepExecution, extract_error
-from console.tui.app import error_text
 from console.tui.screens.base import MeshdeckScreen, loading, tab_keys
 from console.tui.screens.detail_parts import step_line
 from console.tui.widgets.footer import MeshdeckFooter
@@ -161,12 +160,8 @@ class StepScreen(MeshdeckScreen):
         self.show(await self.app.backend.get_step(self.step_id))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
-        self.notify(f"step {self.step_id}: {error_text(error)}", title="could not load",
-                    severity="error", timeout=8, markup=False)
-        if self.step is None:
-            self.query_one("#step-summary", Static).update(Text.assemble(
-                (f"Could not load step {self.step_id}: ", "bold red"), error_text(error),
-                ("\nPress r to try again, escape to go back.", "dim")))
+        self.load_failed(f"step {self.step_id}", error,
+                         "step-summary" if self.step is None else None)
 
     def show(self, step: StepData) -> None:
         """Put ``step`` on screen; the attempts cursor stays where it was."""
