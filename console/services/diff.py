@@ -113,10 +113,11 @@ def _compare(section: str, left: Any, right: Any) -> Iterator[DiffRow]:
 
 
 def _process_value(process: ProcessData, name: str) -> Any:
-    if name == "error":
+    if name == "error":  # none at all shows as missing ("–"), not as a JSON null
         step = process.failed_step()
         return (step.error if step is not None else None) or (
-            extract_error(process.output) if process.status in ("FAILED", "TIMED_OUT") else None)
+            extract_error(process.output) if process.status in ("FAILED", "TIMED_OUT")
+            else None) or MISSING
     if name == "trigger":
         return process.trigger_type
     if name == "type":

@@ -36,7 +36,7 @@ def test_only_differing_fields_by_default_leaf_by_leaf():
     diff = diff_processes(left, right)
     rows = rows_of(diff)
     assert rows[("process", "status")] == ("FAILED", "COMPLETED")
-    assert rows[("process", "error")] == ("card 1 declined", None)
+    assert rows[("process", "error")] == ("card 1 declined", MISSING)  # "–", not null
     assert rows[("input", "order.id")] == (1, 2)
     assert rows[("input", "order.items[1].sku")] == ("B", "C")
     assert rows[("input", "coupon")] == (MISSING, "X")
