@@ -32,9 +32,9 @@ def meshdeck() -> None:
 
     VirtualTable.set_rows = set_rows  # type: ignore[method-assign]
 
-    def run_tui(backend, settings, theme=None, *, mock=False):
-        tui_app.MeshdeckApp(backend, settings, theme=theme, mock=mock).run(headless=True,
-                                                                           size=(140, 40))
+    def run_tui(backend, settings, theme=None, **kwargs):  # mock, connect: as the CLI gives
+        tui_app.MeshdeckApp(backend, settings, theme=theme, **kwargs).run(headless=True,
+                                                                          size=(140, 40))
 
     tui_app.run_tui = run_tui
     import console.cli.common as common
