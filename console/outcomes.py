@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console import errors
-from console.models import ActionDetail, ProcessData, ProcessSummary
+
+if TYPE_CHECKING:  # annotations only: importing the models loads pydantic (~80 ms of --help)
+    from console.models import ActionDetail, ProcessData, ProcessSummary
 
 
 @dataclass

@@ -110,6 +110,8 @@ class ExecutionsScreen(ExecutionsOnCall):
         #: Matches per status, as the facets show them (filled in one status at a time).
         self.counts: dict[str, Count] = {}
         self._counts_due = False
+        #: The filter bar's completions are fetched once, after the first page is painted.
+        self._completions_due = True
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -129,7 +131,6 @@ class ExecutionsScreen(ExecutionsOnCall):
     def on_mount(self) -> None:
         self.filters = self.query_one(FilterBar).read([])
         self.refresh_data()
-        self.load_completions()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "facet_at":
@@ -204,6 +205,9 @@ class ExecutionsScreen(ExecutionsOnCall):
         if self._counts_due:
             self._counts_due = False
             self.table.call_after_refresh(self.load_counts)  # once the rows are on the screen
+        if self._completions_due:
+            self._completions_due = False
+            self.table.call_after_refresh(self.load_completions)
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def load_all(self) -> None:

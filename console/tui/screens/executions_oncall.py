@@ -60,9 +60,10 @@ class ExecutionsOnCall(ExecutionsSelection):
     # ---- the rows' details and the filter bar's completions --------------------------------
 
     def rows_changed(self, rows: list[ProcessSummary]) -> None:
-        """Rows were shown: say once if fields were left empty; fetch the visible details."""
+        """Rows were shown: say once if fields were left empty; fetch the visible details once
+        the rows are painted (their fetches must not hold back the first paint)."""
         self.dropped.add(rows)
-        self.load_details()
+        self.table.call_after_refresh(self.load_details)
 
     def say_dropped(self) -> None:
         """One notification for every row of the last search with a field of an unexpected type
