@@ -30,7 +30,7 @@ class Profile(BaseModel):
     """One profile of the config file. Every field is optional; a missing one takes its default."""
 
     # defer_build: validated only when a config file has a profile (built then, not at start)
-    model_config = ConfigDict(strict=True, extra="allow", frozen=True,
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True, use_attribute_docstrings=True,
                               defer_build=True)
     # json_schema_extra "expected": what an error says a field takes (when not "a string").
 

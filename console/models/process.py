@@ -193,19 +193,32 @@ class ProcessData(Elapsed, RunFacts, WireModel):
         return max(failed, key=lambda s: (s.updated or 0, s.id or 0)) if failed else None
 
 
-class SearchRow(ProcessData):
+class SearchRow(Elapsed, RunFacts, WireModel):
     """A search answer's row read for a list: the fields ``ProcessSummary`` keeps, with the
     types ``ProcessData`` gives them (a field of an unexpected type is dropped and named the
-    same way), while the payloads (input, output, state) are kept as sent, unvalidated; a
-    failed row's error (the table's error column) is read from its output. Reading a page of
-    1,000 rows this way is several times cheaper."""
+    same way); the input and state payloads are skipped unread and the output kept as sent (a
+    failed row's error, for the table's error column, is read from it). Its own class, not a
+    ``ProcessData``: reading a page of 1,000 rows this way is several times cheaper."""
 
     model_config = ConfigDict(extra="ignore")
 
+    process_id: WireId = None
+    process_type: OpenEnum = None
+    trigger_type: OpenEnum = None
+    namespace: str | None = None
+    name: str | None = None
+    version: int | None = None
+    request_id: str | None = None
+    correlation_id: str | None = None
+    status: OpenEnum = None
+    step_id_count: int | None = None
     #: Only counted: its entries are not read (a list of anything; StepId models for every
     #: step of every row were a third of reading a page).
     steps: list[Any] | None = None
-    tags: Any = None
+    step_records: list[StepData] | None = PydanticField(default_factory=list)
+    output: Any = None
+    created: int | None = None
+    updated: int | None = None
     end_time: Any = None
 
     def _end_time(self) -> Any:

@@ -10,6 +10,8 @@ action and stale rows in ``executions_selection``.
 
 from __future__ import annotations
 
+import asyncio
+
 import gc
 from textual import work
 from textual.app import ComposeResult
@@ -221,6 +223,9 @@ class ExecutionsScreen(ExecutionsOnCall):
         first = True
         async for rows in iter_pages(self.app.backend, query, page_size=LOAD_ALL_PAGE,
                                      summaries=True, ahead=True):
+            # Keys pressed while the page was read are handled before the table takes it:
+            # reading and showing a page of 1,000 rows in one go kept them waiting ~50 ms.
+            await asyncio.sleep(0)
             self._show_rows(rows, append=not first)  # type: ignore[arg-type]
             # The rows live as long as the table: out of the cyclic collector's full passes,
             # which otherwise stop the app for ~150 ms each once 100,000 rows are loaded
