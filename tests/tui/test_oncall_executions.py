@@ -57,6 +57,22 @@ async def test_the_query_line_sets_exactly_what_the_widgets_show(opened):
         assert app.screen is screen
 
 
+async def test_a_query_typed_on_the_line_replaces_what_it_opened_with(opened):
+    """Typed key by key, as a person does: the current filters are selected when the line
+    opens, so the README's query works as written; → keeps them to add to."""
+    async with opened(executions=300) as (pilot, screen):
+        await pilot.press("colon")
+        await pilot.press(*"status:FAILED since:1h")
+        field = screen.query_one("#q-input", Input)
+        assert field.value == "status:FAILED since:1h"
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.facets.selected == {"FAILED"} and screen.filters.window == "1h"
+        await pilot.press("colon", "right", *" name:push_notification")
+        assert field.value.endswith(" name:push_notification") and "status:FAILED" in field.value
+
+
 async def test_a_bad_query_line_is_said_inline_never_applied(opened):
     async with opened(executions=300) as (pilot, screen):
         before = screen.filters

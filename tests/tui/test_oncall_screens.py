@@ -75,6 +75,27 @@ async def test_enter_on_a_group_shows_its_executions(opened, wait_idle):
         assert executions.query_one(FilterBar).has_class("-more")  # the ids field shows them
 
 
+async def test_g_from_a_groups_executions_goes_back_to_the_groups_and_the_filters(
+        opened, wait_idle):
+    """A group's executions replace the filters for a while: ``g`` gives them back (and the
+    groups of them), so a look at one group costs the person nothing."""
+    async with opened(executions=600) as (pilot, executions):
+        await pilot.press("w", "3")  # 7d, FAILED
+        await wait_idle(pilot)
+        before = executions.filters
+        screen = await open_groups(pilot, wait_idle)
+        total = len(screen.table.rows)
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        assert executions.filters.process_ids and executions.filters != before
+        assert any("g: back to the groups" in n.message for n in pilot.app._notifications)
+        await pilot.press("g")
+        await wait_idle(pilot)
+        assert executions.filters == before
+        assert type(pilot.app.screen).__name__ == "FailureGroupsScreen"
+        assert len(pilot.app.screen.table.rows) == total
+
+
 async def test_resume_every_execution_of_a_group(opened, wait_idle):
     async with opened(executions=600) as (pilot, executions):
         app = pilot.app

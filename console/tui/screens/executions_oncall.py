@@ -56,6 +56,9 @@ class ExecutionsOnCall(ExecutionsSelection):
         super().__init__(*args, **kwargs)
         #: Rows of the search under way with fields of an unexpected type (one warning).
         self.dropped = DroppedFields()
+        #: Showing a failure group's executions: (the group's filters, the filters before),
+        #: so that ``g`` goes back to the groups with the person's own filters.
+        self.group_shown: tuple[Filters, Filters] | None = None
 
     # ---- the rows' details and the filter bar's completions --------------------------------
 
@@ -171,6 +174,11 @@ class ExecutionsOnCall(ExecutionsSelection):
         from console.services.failures import failures_query
         from console.tui.screens.failures import FailureGroupsScreen
 
+        if self.group_shown is not None:
+            group, before = self.group_shown
+            self.group_shown = None
+            if self.filters == group:  # back from a group: the person's own filters again
+                self.set_filters(before)
         query = self.matching_query()
         if query is None:
             return
@@ -188,15 +196,19 @@ class ExecutionsOnCall(ExecutionsSelection):
         if not ids:
             return
         shown = ids[:GROUP_IDS_SHOWN]
-        filters = Filters(window=self.filters.window, since=self.filters.since,
-                          until=self.filters.until, process_ids=shown)
+        before = self.filters
+        filters = Filters(window=before.window, since=before.since, until=before.until,
+                          process_ids=shown)
         why = self.set_filters(filters)
         if why is not None:
             self.notify(why, severity="warning", markup=False)
-        elif len(ids) > len(shown):
-            self.notify(f"showing the newest {len(shown):,} of the group's {len(ids):,} "
-                        "executions (act on the whole group from the failure groups screen)",
-                        timeout=8)
+            return
+        self.group_shown = (self.filters, before)
+        more = (f"the newest {len(shown):,} of the group's {len(ids):,} executions (act on "
+                "the whole group from the groups)") if len(ids) > len(shown) \
+            else f"the group's {len(ids):,} executions"
+        self.notify(f"showing {more} · g: back to the groups and your filters", timeout=8,
+                    markup=False)
 
     def action_compare(self) -> None:
         from console.tui.screens.diff import DiffScreen

@@ -57,12 +57,13 @@ class QueryLine(Vertical):
         return self.has_class("-open")
 
     def open(self, text: str) -> None:
-        """Show the line holding ``text`` (the current filters) and put the cursor at its end."""
+        """Show the line holding ``text`` (the current filters), all of it selected: what is
+        typed replaces it (a new query, as the README shows one), → or end keeps it to add to."""
         self.add_class("-open")
         self._note(KEYS_HELP, error=False)
         field = self.query_one(Input)
         field.value = text + (" " if text else "")
-        field.cursor_position = len(field.value)
+        field.select_all()
         field.focus()
 
     def close(self) -> None:
