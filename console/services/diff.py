@@ -31,7 +31,8 @@ class _Missing:
 
 MISSING: Any = _Missing()
 #: Process fields compared (label -> how to read it).
-PROCESS_FIELDS = ("name", "version", "status", "trigger", "type", "duration_ms", "error")
+PROCESS_FIELDS = ("namespace", "name", "version", "status", "trigger", "type", "duration_ms",
+                  "error")
 STEP_FIELDS = ("status", "duration_ms")
 #: A JSON value longer than this is compared, and shown, as one leaf instead of being opened
 #: (a list of 5,000 items is "different", not 5,000 rows).

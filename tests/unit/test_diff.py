@@ -85,3 +85,9 @@ def test_huge_values_are_one_leaf_and_shown_short():
     assert show_value("x" * 50, limit=10) == "x" * 9 + "…"
     row = diff_processes(process(1, took=1000), process(2, took=125_000)).rows[0]
     assert row.field == "duration" and row.shown("right") == "2m 05s"
+
+
+def test_the_same_definition_in_two_namespaces_differs():
+    left, right = process(1), process(2)
+    right.namespace = "shop-eu"
+    assert rows_of(diff_processes(left, right))[("process", "namespace")] == ("shop", "shop-eu")
