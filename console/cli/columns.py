@@ -96,7 +96,8 @@ PROCESS_COLUMNS = [
            cell=_progress_cell),
     Column("expected", "USUAL END", lambda p: _iso(_progress(p).finish_ms("p50"))
            if _progress(p) is not None else None, cell=_expected_cell),
-    Column("slow", "SLOW", lambda p: getattr(_progress(p), "slow", None)),
+    Column("slow", "SLOW", lambda p: getattr(_progress(p), "slow", None),
+           cell=lambda p: "slow" if getattr(_progress(p), "slow", False) else ""),
 ]
 DEFAULT_PROCESS_COLUMNS = ("id", "namespace", "name", "status", "trigger", "started", "duration",
                            "correlation")

@@ -124,7 +124,7 @@ class RowWriter:
                 if self._csv is None:
                     self._csv = csv.writer(out, lineterminator="\n")
                     self._csv.writerow([c.name for c in self.columns])
-                self._csv.writerow(["" if (v := c.value(row)) is None else v for c in self.columns])
+                self._csv.writerow([_csv_value(c.value(row)) for c in self.columns])
             else:
                 self._table_rows.append(row)
             self.count += 1
@@ -199,6 +199,13 @@ def plain_table(columns: Sequence[Column], rows: Sequence[Any]) -> list[str] | N
     return ["".join(text + " " * (width - cell_len(text)) + ("  " if i < last else "\n")
                     for i, (text, width) in enumerate(zip(line, widths)))
             for line in table]
+
+
+def _csv_value(value: Any) -> Any:
+    """A cell of csv: empty for none, ``true`` / ``false`` as JSON has them (not Python's)."""
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def _text(value: Any) -> Any:

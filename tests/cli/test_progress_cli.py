@@ -36,6 +36,11 @@ def test_search_progress_columns_for_executions_under_way(cli, mock):
                 "--columns", "id,progress,expected")
     assert "PROGRESS" in table.stdout and "USUAL END" in table.stdout
     assert any(cell in table.stdout for cell in ("▰", "▱"))
+    args = ("search", "--mock", "--since", "7d", "--status", "RUNNING", "--limit", "5",
+            "--columns", "id,slow")
+    assert "False" not in cli(*args).stdout and "True" not in cli(*args).stdout  # "slow" or ""
+    csv_rows = cli(*args, "-o", "csv").lines[1:]
+    assert csv_rows and all(line.split(",")[1] in ("true", "false") for line in csv_rows)
 
 
 def test_without_a_progress_column_no_history_is_fetched(cli, mock):

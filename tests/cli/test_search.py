@@ -130,7 +130,9 @@ def test_bad_since_and_bad_format_and_bad_column_are_usage_errors(cli, mock):
 def test_no_match_says_so_on_stderr(cli, mock):
     run = cli("search", "--mock", "--name", "no_such_process")
     assert run.exit_code == 0
-    assert "no execution matches" in run.stderr
+    assert "no execution matches (searched the last 24h)" in run.stderr
+    run = cli("search", "--mock", "--query", "since:2h name:no_such_process")
+    assert "(searched the last 2h)" in run.stderr  # the window the query (or a view) set
 
 
 def test_a_since_too_far_back_is_a_usage_error(cli, mock):
