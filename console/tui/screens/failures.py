@@ -33,7 +33,8 @@ GROUP_ACTIONS = ("resume", "terminate", "review", "rerun", "restart")
 
 def group_columns(now_ms) -> list[Column]:
     """Count, process, failed step, error, first and last seen, trend; the error takes the
-    room left, the process and the trend go first on a narrow terminal."""
+    room left; on a narrow terminal first seen goes first, then the trend, then the failed
+    step: the process stays (a group that does not say whose failure it is says little)."""
 
     def ago(ms: int) -> str:
         return fmt.relative(ms, datetime.fromtimestamp(now_ms() / 1000, tz=UTC))
@@ -42,15 +43,15 @@ def group_columns(now_ms) -> list[Column]:
         Column("count", "count", 5, lambda g: f"{g.count:,}", sort_key=lambda g: g.count,
                align_right=True, whole=True),
         Column("process", "process", 18, lambda g: g.process, fit=True, fit_max=32,
-               priority=3),
-        Column("step", "failed step", 14, lambda g: g.step, fit=True, fit_max=24, priority=1),
+               priority=1),
+        Column("step", "failed step", 14, lambda g: g.step, fit=True, fit_max=24, priority=2),
         Column("error", "error (numbers and ids folded)", 24, lambda g: g.error, flex=True,
                style=lambda g: "red"),
         Column("first", "first", 8, lambda g: ago(g.first_seen_ms),
                sort_key=lambda g: g.first_seen_ms, align_right=True, whole=True, priority=4),
         Column("last", "last", 8, lambda g: ago(g.last_seen_ms),
                sort_key=lambda g: g.last_seen_ms, align_right=True, whole=True),
-        Column("trend", "trend", 24, lambda g: sparkline(g.series), priority=2,
+        Column("trend", "trend", 24, lambda g: sparkline(g.series), priority=3,
                style=lambda g: "yellow"),
     ]
 
