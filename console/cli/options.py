@@ -38,7 +38,9 @@ MockOpt = Annotated[bool, typer.Option(
     help="Use the embedded mock server in process (demo data, no network).")]
 ReadOnlyOpt = Annotated[bool, typer.Option(
     "--read-only", rich_help_panel=GLOBAL,
-    help="Refuse every command that changes something (terminate, resume, review, rerun, run, call).")]
+    help="Refuse every command that changes something on the server: the actions (terminate, "
+         "resume, review, pause, restart, rerun, remove), run, call, and writes of definitions, "
+         "schedules and files.")]
 NoColorOpt = Annotated[bool, typer.Option(
     "--no-color", rich_help_panel=GLOBAL, help="Plain output without colour (also NO_COLOR=1).")]
 TimeoutOpt = Annotated[float | None, typer.Option(

@@ -124,6 +124,9 @@ def parse(text: str) -> Values:
 def _value(text: str, pos: int, key: Key) -> tuple[str, int]:
     """One value at ``pos`` (quoted or bare) and where it ends."""
     if pos >= len(text) or text[pos].isspace() or text[pos] == ",":
+        if pos < len(text) and text[pos] == "," and text[pos - 1] == ":":
+            raise QueryError(f"{key.name}: a value is needed before the comma "
+                             f"(e.g. {key.name}:A,B)", pos)
         if text[pos - 1] == ",":
             raise QueryError(f"{key.name}: a comma must be followed by a value, without a "
                              f"space (e.g. {key.name}:A,B)", pos)

@@ -37,6 +37,7 @@ def test_lists_repeats_case_aliases_and_quotes():
     ("status: FAILED", "status: needs a value", 7),
     ("status:A, B", "a comma must be followed by a value", 9),
     ("status:A,", "a comma must be followed by a value", 9),
+    ("status:,", "a value is needed before the comma", 7),
     ("since:2h since:3h", "since is given twice", 9),
     ("text:a,b", 'text takes one value (quote it to keep a comma: text:"a,b")', 0),
     ('text:"open', 'text: the quote " is never closed', 5),
