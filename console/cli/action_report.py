@@ -15,7 +15,16 @@ import typer
 from console.cli import common
 from console.cli.common import CliProblem, ExitCode, err, run_with_backend
 from console.outcomes import BulkOutcome
-from console.services.action_specs import ACTIONS, DONE, FAILED, NOT_SENT, UNKNOWN, outcome_rows
+from console.services.action_specs import (
+    ACTIONS,
+    DONE,
+    FAILED,
+    NOT_SENT,
+    SKIPPED,
+    UNKNOWN,
+    outcome_rows,
+    selection_rows,
+)
 from console.services.selection import Selection
 
 if TYPE_CHECKING:
@@ -34,18 +43,8 @@ def nothing(fmt: str, message: str) -> None:
 def dry_run(selection: Selection, fmt: str) -> None:
     """Per id: current status, whether the action applies, what would happen. Sends nothing."""
     from console.cli.output import Column, RowWriter, status_text
-    from console.services.actions import plan
 
     items = selection.items
-    if not selection.by_query and all(i.status is None for i in items):
-        # ids given by hand: look up each one's status now (a bar on a terminal: 100,000 ids
-        # take a while)
-        async def body(backend):
-            with progress_bar("checking statuses", len(items)) as on_progress:
-                return await plan(backend, selection.action, [i.id for i in items],
-                                  on_progress=on_progress)
-
-        items = run_with_backend(body)
     cols = [Column("id", "ID", lambda i: i.id, style="bold"),
             Column("status", "STATUS", lambda i: i.status, cell=lambda i: status_text(i.status)),
             Column("applies", "APPLIES", lambda i: i.applies, cell=lambda i: "yes" if i.applies else "no"),
@@ -206,7 +205,8 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
     from console.cli.output import Column, RowWriter
 
     words = ACTIONS[outcome.action]
-    rows = outcome_rows(outcome)
+    rows = outcome_rows(outcome) if selection is None \
+        else selection_rows(selection, outcome_rows(outcome))
     cols = [Column("id", "ID", lambda r: r.id, style="bold"),
             Column("result", "RESULT", lambda r: r.result, cell=_result_cell)]
     if not words.idempotent:
@@ -218,15 +218,18 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
     writer.write([r for r in rows if fmt != "ids" or r.result == DONE])
     writer.close()
     counts = {kind: sum(1 for r in rows if r.result == kind)
-              for kind in (DONE, FAILED, UNKNOWN, NOT_SENT)}
+              for kind in (DONE, FAILED, UNKNOWN, NOT_SENT, SKIPPED)}
     parts = [f"{words.cli or outcome.action}: {counts[DONE]} {'started' if not words.idempotent else 'done'}"]
-    parts += [f"{counts[k]} {k}" for k in (FAILED, UNKNOWN, NOT_SENT) if counts[k]]
+    parts += [f"{counts[k]} {k}" for k in (FAILED, UNKNOWN, NOT_SENT, SKIPPED) if counts[k]]
     err(", ".join(parts) + f" (of {len(rows)})")
     left = selection is not None and selection.capped
+    # Ids typed by hand that were skipped were asked for and not acted on: not a success. (Of
+    # a query's matches, those the action does not apply to are skipped as a matter of course.)
+    refused = counts[SKIPPED] if selection is not None and not selection.by_query else 0
     if interrupted:
         err("meshdeck: interrupted: the ids marked 'not sent' were not touched")
         raise typer.Exit(ExitCode.INTERRUPTED)
-    if not (counts[FAILED] or counts[UNKNOWN] or counts[NOT_SENT] or left):
+    if not (counts[FAILED] or counts[UNKNOWN] or counts[NOT_SENT] or left or refused):
         return
     # Exactly one error line, the most useful one, for scripts that read only stderr.
     if outcome.stopped_by:
@@ -239,6 +242,12 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
         why = next(r.message for r in rows if r.result == FAILED)
     elif counts[FAILED]:
         why = f"{counts[FAILED]} of {len(rows)} failed (see the results above)"
+    elif refused and not counts[NOT_SENT]:
+        why = (f"{refused} of {len(rows)} not sent: {words.verb} does not apply to their status "
+               f"({next(r.message for r in rows if r.result == SKIPPED)})")
+    elif counts[NOT_SENT] and not left:
+        why = (f"{counts[NOT_SENT]} id(s) not sent: their status could not be read "
+               f"({next(r.message for r in rows if r.result == NOT_SENT)})")
     else:
         why = (f"more executions matched than were sent (--max {selection.limit}): the rest "
                "were left untouched")

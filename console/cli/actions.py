@@ -97,6 +97,11 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
         action_report.show_versions(selection, ask=False)
         raise CliProblem(f"nothing to resume: none of the {len(selection.items):,} selected can be "
                          f"resumed on {target_words(version)} ({selection.skipped[0].note})")
+    if not selection.to_send and not selection.by_query:  # ids typed: a row for each, and why
+        from console.outcomes import BulkOutcome
+
+        action_report.report(BulkOutcome.start(action, []), fmt, False, selection)
+        return
     if not selection.to_send:
         action_report.nothing(fmt, f"nothing to {words.verb}: none of the {len(selection.items):,} "
                                    f"selected can be {words.past} ({selection.skipped[0].note})")
@@ -110,8 +115,9 @@ def act(action: str, ids: list[str] | None, filters: Filters | None, *, reason: 
 def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | None,
             limit: int | None):
     """The Selection to act on, and whether the ids came from stdin."""
+    from console.cli import action_report
     from console.services import selection
-    from console.services.actions import PlanItem
+    from console.services.actions import plan
 
     verb = ACTIONS[action].verb
     given_filters = filters is not None and filters.given
@@ -125,8 +131,16 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
         if limit is not None:
             raise CliProblem("--max applies to executions selected by filters, not to ids")
         targets, used_stdin = expand_ids(ids)
-        # Statuses are not fetched first: the server says per id what it did (--dry-run asks).
-        items = [PlanItem(pid, None, True, "") for pid in checked_ids(state, targets)]
+        targets = checked_ids(state, targets)
+        # Each id's status first (a search per chunk of ids), as a dry run, the console and a
+        # query do: an id the action does not apply to is skipped and said so, never sent for
+        # the server to decide (Conductor terminates a FAILED workflow, losing its error).
+
+        async def planned(backend):
+            with action_report.progress_bar("checking statuses", len(targets)) as on_progress:
+                return await plan(backend, action, targets, on_progress=on_progress)
+
+        items = run_with_backend(planned, state) if targets else []
         return selection.Selection(action, items, len(items)), used_stdin
     query = filters.query()  # type: ignore[union-attr]
     refuse_unsupported_filters(state, query)
@@ -147,14 +161,10 @@ def _select(state: Any, action: str, ids: list[str] | None, filters: Filters | N
 
 def _pin(state: Any, selection: Any, version: int | None) -> Any:
     """Each execution's version to resume on (its status and definition fetched first)."""
-    from console.services.actions import plan
     from console.services.resume_version import pin_versions
 
-    async def body(backend):
-        found = selection
-        if not selection.by_query:  # ids typed: their definition and version are needed now
-            found.items = await plan(backend, selection.action, [i.id for i in selection.items])
-        return await pin_versions(backend, found, version)
+    async def body(backend):  # each item's definition and version: known from its plan
+        return await pin_versions(backend, selection, version)
 
     return run_with_backend(body, state)
 

@@ -9,6 +9,7 @@ a backend offers likewise. Everything a person reads about an action comes from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from console.outcomes import BulkOutcome
 
@@ -93,6 +94,23 @@ class ResultRow:
     #: For an action that starts a new process (rerun): its id and status.
     new_id: str | None = None
     new_status: str | None = None
+
+
+def selection_rows(selection: Any, sent: list[ResultRow]) -> list[ResultRow]:
+    """One row per id of ``selection`` (a ``console.services.selection.Selection``): what the
+    server said (``sent``), or why it was not sent: skipped, for a status the action does not
+    apply to; not sent, for an id whose status could not be read (not found, or unknown)."""
+    by_id = {row.id: row for row in sent}
+    rows = []
+    for item in selection.items:
+        row = by_id.get(item.id)
+        if row is None:
+            kind = SKIPPED if item.status is not None else NOT_SENT
+            rows.append(ResultRow(item.id, kind, item.note, status=item.status))
+        else:
+            row.status = item.status
+            rows.append(row)
+    return rows
 
 
 def retryable(row: ResultRow, action: str) -> bool:

@@ -63,8 +63,11 @@ async def plan(backend: Backend, action: str, ids: Sequence[str], *,
                on_progress: ProgressHook | None = None) -> list[PlanItem]:
     """Dry run: look up each id's current status (``console.services.lookup``: a search per
     chunk of ids where the backend can) and say what would happen."""
+    found = await look_up(backend, ids, on_progress=on_progress)
+    if found and all(isinstance(f.error, (errors.Unreachable, errors.Unauthorized)) for f in found):
+        raise found[0].error  # type: ignore[misc]  # the server, not the ids: one error, not N rows
     items = []
-    for fetched in await look_up(backend, ids, on_progress=on_progress):
+    for fetched in found:
         if fetched.error is not None and not isinstance(fetched.error, errors.NotFound):
             items.append(PlanItem(fetched.id, None, False, f"unknown: {fetched.error}"))
             continue

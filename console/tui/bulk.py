@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.message import Message
 
-from console.services.action_specs import ACTIONS, SKIPPED, ResultRow, outcome_rows
+from console.services.action_specs import ACTIONS, outcome_rows, selection_rows
 from console.services.actions import run_action, unique_ids
 from console.services.resume_version import ACTION as PIN
 from console.services.resume_version import definition_versions, pin_versions, versions_of
@@ -143,7 +143,7 @@ async def _run(app: MeshdeckApp, action: str, ids: list[str], statuses: dict[str
                                    on_progress=progress.advance_to, journal=app.journal)
     finally:
         progress.dismiss()
-    rows = result_rows(selection, outcome_rows(outcome))
+    rows = selection_rows(selection, outcome_rows(outcome))
     await app.push_screen(ResultsScreen(action, rows, sent_at))
     for screen in list(app.screen_stack):
         screen.post_message(ActionsDone(action, send, outcome.unknown))
@@ -162,20 +162,6 @@ async def _pick_version(app: MeshdeckApp, selection: Selection) -> bool:
         return False
     await pin_versions(app.backend, selection, choice.version)
     return True
-
-
-def result_rows(selection: Selection, sent: list[ResultRow]) -> list[ResultRow]:
-    """One row per id asked for: what the server said, or why it was skipped."""
-    by_id = {row.id: row for row in sent}
-    rows = []
-    for item in selection.items:
-        row = by_id.get(item.id)
-        if row is None:
-            rows.append(ResultRow(item.id, SKIPPED, item.note, status=item.status))
-        else:
-            row.status = item.status
-            rows.append(row)
-    return rows
 
 
 async def check_unknown(app: MeshdeckApp, ids: list[str], since_ms: int) -> None:

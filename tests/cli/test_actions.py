@@ -68,9 +68,12 @@ def test_partial_failure_exits_3_with_per_id_details(cli, mock):
     assert run.exit_code == 3
     results = {r["id"]: r for r in map(json.loads, run.lines)}
     assert [results[p]["result"] for p in failed] == ["done", "done"]
-    assert results[running[0]]["result"] == "failed" and "RUNNING" in results[running[0]]["message"]
-    assert results["424242"]["result"] == "failed" and "not found" in results["424242"]["message"]
-    assert "review: 2 done, 2 failed (of 4)" in run.stderr
+    # Checked before sending: a status the action does not apply to is skipped, an id that
+    # does not exist is not sent; both said per id, and neither is a success.
+    assert results[running[0]]["result"] == "skipped" and "RUNNING" in results[running[0]]["message"]
+    assert results["424242"]["result"] == "not sent" and "not found" in results["424242"]["message"]
+    assert "review: 2 done, 1 not sent, 1 skipped (of 4)" in run.stderr
+    assert len(mock.posts) == 1 and status_of(mock.store, running[0]) == "RUNNING"
     assert [status_of(mock.store, p) for p in failed] == ["REVIEWED", "REVIEWED"]
 
 
@@ -184,7 +187,8 @@ def test_rerun_starts_a_new_process_and_reports_it(cli, mock):
 def test_rerun_unknown_id_fails_with_exit_1(cli, mock):
     run = cli("rerun", "999", "--yes", "--mock")
     assert run.exit_code == 1
-    assert "rerun: 0 started, 1 failed" in run.stderr
+    assert "rerun: 0 started, 1 not sent" in run.stderr and "not found" in run.stderr
+    assert mock.posts == []
 
 
 @pytest.mark.parametrize("action", ["terminate", "resume", "review", "rerun"])

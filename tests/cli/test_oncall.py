@@ -136,7 +136,13 @@ def test_mock_actions_are_journaled_apart_from_the_real_data_folder(cli, mock):
     assert "review" in table.stdout and "2 done" in table.stdout and "known outage" in table.stdout
 
 
-def test_real_server_actions_go_to_the_data_folder_and_filter(cli, mock):
+def test_real_server_actions_go_to_the_data_folder_and_filter(cli, mock, monkeypatch):
+    from console.services.actions import PlanItem
+
+    async def readable(backend, action, ids, **_):  # the statuses read; the sending fails
+        return [PlanItem(pid, "FAILED", True, "would mark reviewed") for pid in ids]
+
+    monkeypatch.setattr("console.services.actions.plan", readable)
     failed = cli("review", "1", "2", "--yes", "--base-url", "http://127.0.0.1:1")
     assert failed.exit_code == 1 and journal_file("real").exists()
     started = cli("run", "default/hello_world", "--mock")

@@ -65,9 +65,21 @@ def test_terminate_reports_per_id_and_changes_the_store(cli, dialect_mock):
     assert run.exit_code == 3, run.stderr
     results = {r["id"]: r for r in map(json.loads, run.lines)}
     assert [results[i]["result"] for i in running] == ["done", "done"]
-    assert results[done[0]]["result"] == "failed" and "COMPLETED" in results[done[0]]["message"]
+    assert results[done[0]]["result"] == "skipped" and "COMPLETED" in results[done[0]]["message"]
     assert [status_in(mock, i) for i in running] == ["TERMINATED", "TERMINATED"]
-    assert "terminate: 2 done, 1 failed (of 3)" in run.stderr
+    assert "terminate: 2 done, 1 skipped (of 3)" in run.stderr
+
+
+def test_typed_ids_are_checked_like_a_dry_run_before_anything_is_sent(cli, dialect_mock):
+    """Conductor terminates a FAILED workflow (losing its error) where meshdeck's rule says
+    no: the status is checked first, so the real run does what the dry run said."""
+    mock, flags = dialect_mock
+    failed = wire_ids(mock, "FAILED", 1)
+    dry = cli("terminate", *failed, "--dry-run", "--mock", *flags, "-o", "json")
+    assert [r["applies"] for r in json.loads(dry.stdout)] == [False]
+    run = cli("terminate", *failed, "--yes", "--mock", *flags, "-o", "json")
+    assert run.exit_code == 1 and json.loads(run.stdout)[0]["result"] == "skipped"
+    assert status_in(mock, failed[0]) == "FAILED"
 
 
 def test_resume_failed_ones_by_query(cli, dialect_mock):

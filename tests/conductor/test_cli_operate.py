@@ -105,8 +105,8 @@ def test_restart_latest_and_remove_from_the_action_table(cli, mock):
     done, running = pick(mock, "COMPLETED"), pick(mock, "RUNNING")
     run = cli("remove", wid(done), wid(running), "-o", "ndjson", "--yes", *C)
     results = [json.loads(line) for line in run.lines]
-    assert [r["result"] for r in results] == ["done", "failed"], run.stderr
-    assert results[1]["message"].startswith("not removed: it is RUNNING")
+    assert [r["result"] for r in results] == ["done", "skipped"], run.stderr
+    assert results[1]["message"].startswith("cannot remove a RUNNING process")
     assert run.exit_code == 3 and done["processId"] not in mock.store.processes
     assert running["processId"] in mock.store.processes  # Conductor would have deleted it
     run = cli("remove", wid(pick(mock, "COMPLETED")), "--yes", "--read-only", *C)
