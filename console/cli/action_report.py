@@ -87,6 +87,8 @@ def confirm_selection(selection: Selection, *, yes: bool, used_stdin: bool) -> N
     if not common.interactive():
         raise CliProblem(f"not a terminal, so meshdeck cannot ask before it acts: pass --yes to "
                          f"{words.verb} {count} execution(s)")
+    if words.warning:
+        err(words.warning)
     extra = " (a new process each)" if not words.idempotent else ""
     notes = Counter(item.note for item in selection.items if item.applies and item.note)
     if set(notes) - {f"would {words.verb}"}:  # the backend does something more particular

@@ -86,7 +86,8 @@ def list_definitions(
 
 @app.command("get")
 def get_definition(
-    target: Annotated[str, typer.Argument(metavar="NAMESPACE/NAME", help="The definition.")],
+    target: Annotated[str, typer.Argument(
+        metavar="[NAMESPACE/]NAME", help="The definition (NAME alone when it is in one namespace).")],
     version: Annotated[int | None, typer.Option("--version", min=1,
                                                 help="That version (default: latest).")] = None,
     versions: Annotated[bool, typer.Option("--versions", help="List the definition's versions.")] = False,
@@ -100,6 +101,7 @@ def get_definition(
     -o json keeps every field the server sends (signature, dependencies, dependents too).
 
     Examples:  meshdeck definitions get default/order_fulfilment
+               meshdeck definitions get order_fulfilment          (a name in one namespace)
                meshdeck definitions get default/order_fulfilment --version 3 -o yaml
                meshdeck definitions get default/order_fulfilment --versions
     """
@@ -107,12 +109,11 @@ def get_definition(
 
     if version is not None and versions:
         raise CliProblem("give --version or --versions, not both")
-    namespace, name = split_name(target)
     if versions:
         fmt = choose_format(output, ("table", "json", "ndjson", "ids"))
 
         async def get_versions(backend):
-            return await backend.definition_versions(namespace, name)
+            return await backend.definition_versions(*await resolve_name(backend, target))
 
         numbers = run_with_backend(get_versions)
         from console.cli.output import write_json, write_ndjson
@@ -127,6 +128,7 @@ def get_definition(
     fmt = choose_format(output, ("table", "json", "yaml", "tree"))
 
     async def get_one(backend):
+        namespace, name = await resolve_name(backend, target)
         return await backend.get_definition(namespace, name, version)
 
     show_one(run_with_backend(get_one), fmt)
@@ -165,6 +167,22 @@ def show_one(d: Any, fmt: str) -> None:
     add(tree, d.steps or [])
     typer.echo("")
     console().print(tree)
+
+
+async def resolve_name(backend: Any, text: str) -> tuple[str, str]:
+    """``NAMESPACE/NAME`` as given, or a bare ``NAME`` found among the server's definitions (a
+    Conductor workflow is named by its name alone; a name in several namespaces must say which)."""
+    if "/" in text:
+        return split_name(text)
+    name = text.strip()
+    found = sorted({(d.namespace or "", d.name) for d in await backend.list_definitions()
+                    if d.name == name})
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CliProblem(f"no definition named {name!r} (see meshdeck definitions list)")
+    raise CliProblem(f"{name!r} is in several namespaces ({', '.join(ns for ns, _ in found)}): "
+                     f"give NAMESPACE/{name}")
 
 
 def pick(found: list[Any], names: list[str], namespace: str | None, every: bool

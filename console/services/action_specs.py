@@ -37,6 +37,8 @@ class ActionSpec:
     #: Sent from the CLI as a flag of another action's command (``"restart --latest"``) rather
     #: than as a command of its own (None: ``meshdeck NAME``).
     cli: str | None = None
+    #: What a confirmation must say before it is answered (an action that cannot be undone).
+    warning: str | None = None
 
 
 ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
@@ -64,7 +66,8 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
                "version, keeping their ids.", cli="restart --latest"),
     ActionSpec("remove", "remove", "removed", False, True, True, "D",
                "Delete finished executions for good: they leave searches and cannot be read "
-               "again."),
+               "again.", warning="This cannot be undone: they are deleted for good, leave every "
+               "search and cannot be read again."),
 )}
 
 #: Actions sent as a flag of another command (``resume --definition-version``), not as a

@@ -37,6 +37,15 @@ def test_list_all_versions_and_get_keeps_sdk_dropped_fields(cli, mock):
     assert as_yaml["version"] == 1 and "created" not in as_yaml
 
 
+def test_get_takes_a_bare_name_when_one_namespace_has_it(cli, mock):
+    by_name = cli("definitions", "get", "hello_world", "--mock", "-o", "json")
+    assert by_name.exit_code == 0, by_name.stderr
+    assert json.loads(by_name.stdout)["namespace"] == "default"
+    assert cli("definitions", "get", "hello_world", "--versions", "--mock").exit_code == 0
+    missing = cli("definitions", "get", "no_such_definition", "--mock")
+    assert missing.exit_code == 2 and "no definition named 'no_such_definition'" in missing.stderr
+
+
 def test_export_writes_one_stable_file_per_version(cli, mock, tmp_path):
     files = export(cli, tmp_path, "default/test_process", "hello_world")
     assert [f.name for f in files] == ["default.hello_world.v1.yaml", "default.test_process.v2.yaml"]

@@ -145,3 +145,13 @@ def test_resume_says_per_status_what_it_will_do_before_asking(cli, mock, monkeyp
     assert run.exit_code == 2 and "not confirmed" in run.stderr
     assert "  1 would resume (it is PAUSED)" in run.stderr
     assert " would retry from the failed task" in run.stderr
+
+
+def test_remove_says_it_cannot_be_undone_before_asking(cli, mock, monkeypatch):
+    from console.cli import common
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    done = pick(mock, "COMPLETED")
+    run = cli("remove", wid(done), *C, input="n\n")
+    assert run.exit_code == 2 and "cannot be undone" in run.stderr
+    assert done["processId"] in mock.store.processes

@@ -136,6 +136,12 @@ async def test_cancel_sends_nothing_and_read_only_hides_the_key(make_app, wait_i
         await wait_idle(pilot)
         assert app.screen is screen and len(app.mock_app.state.store.processes) == count
         assert any("cancelled: nothing was sent (new run)" in n for n in notes(app))
+        await pilot.press("e")  # one escape cancels, even with the focus in the JSON editor
+        await wait_idle(pilot)
+        app.screen.query_one(JsonEditor).focus()
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        assert app.screen is screen and len(app.mock_app.state.store.processes) == count
     app = make_app(executions=50, read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot, wait_idle, first_with_status(app, "FAILED"))

@@ -94,6 +94,8 @@ class ConfirmAction(AskDialog[Confirmed | None]):
             text.append(f"More than {len(self.selection.items):,} executions match; only the "
                         f"newest {len(self.selection.items):,} are selected. The rest will be "
                         "left untouched.\n", style=self._warning)
+        if self.words.warning:
+            text.append(self.words.warning + "\n", style=self._warning)
         text.append(f"{plural(len(self.apply))} will be sent:", style="bold")
         if not self.words.idempotent:
             text.append("\nEach one starts a new execution with the same input.", style="dim")

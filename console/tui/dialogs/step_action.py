@@ -35,7 +35,10 @@ class StepChoice:
 class StepActionDialog(AskDialog[StepChoice | None]):
     """Ask before an action on one step; optionally pick the step and edit a JSON object."""
 
-    BINDINGS = [Binding("ctrl+s", "confirm", "Send", priority=True, tooltip="Confirm and send")]
+    BINDINGS = [Binding("ctrl+s", "confirm", "Send", priority=True, tooltip="Confirm and send"),
+                # Before the JSON editor, which would only give up the focus on a first escape.
+                Binding("escape", "cancel", "Cancel", priority=True,
+                        tooltip="Close without sending anything")]
     FOCUS_FIRST = ("#choices", "#json", "#cancel")
 
     def __init__(self, title: str, explanation: Text | str, *, confirm: str,

@@ -21,7 +21,6 @@ from textual.widgets import Header, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker
 
 from console.models import ProcessData
-from console.services import step_ops
 from console.services.action_specs import ACTIONS
 from console.tui.bulk import action_bindings
 from console.tui.commands import PaletteCommand
@@ -185,12 +184,9 @@ class ExecutionDetailScreen(LiveDetail):
                 else backend.IMPLEMENTS_RERUN_FROM_STEP
             if self.app.read_only or not has:
                 return False  # hidden: read-only, or this backend lacks it (Unmeshed)
-            if self.process is None:
-                return None
-            step = self.query_one(StepTree).current_step
-            why = step_ops.why_not_skip(backend, self.process) if action == "skip_step" \
-                else step_ops.why_not_rerun_from(backend, self.process, step)
-            return True if why is None else None
+            # Offered whenever the process is loaded: pressed where it does not apply, the flow
+            # says why (``step_flows``); a dimmed key that did nothing left people guessing.
+            return True if self.process is not None else None
         return True
 
     @property

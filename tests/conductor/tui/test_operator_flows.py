@@ -113,8 +113,8 @@ async def test_skip_and_rerun_from_say_why_not_when_they_cannot_apply(clock):
     app = build_conductor_app(clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot, "FAILED")
-        assert app.screen.check_action("skip_step", ()) is None  # shown, disabled
-        app.screen.action_skip_step()
+        assert app.screen.check_action("skip_step", ()) is True  # offered: pressing says why
+        await keys(pilot, "s")
         await settle(pilot)
         assert not isinstance(app.screen, StepActionDialog)
         assert "rerun from its failed step" in str(list(app._notifications)[-1].message)
@@ -154,6 +154,7 @@ async def test_remove_from_the_detail_closes_it(clock):
         target = app.screen.process_id
         await keys(pilot, "D")
         assert isinstance(app.screen, ConfirmAction) and app.screen.action_name == "remove"
+        assert "cannot be undone" in str(app.screen.query_one("#summary").render())
         await pilot.click("#confirm")
         await settle(pilot)
         assert [(r.id, r.result) for r in app.screen.rows] == [(target, "done")]
