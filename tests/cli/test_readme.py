@@ -140,11 +140,13 @@ def test_every_readme_command_line_runs_against_the_mock(block, cli, world, tmp_
     for line in needed_profiles(block) + lines(block):
         for pipeline in parse(line, env):
             last = None
-            for command in pipeline.commands:
+            for n, command in enumerate(pipeline.commands, start=1):
                 last = run(command, last.stdout if last is not None else None)
                 if command.stdout_to:
                     (tmp_path / command.stdout_to).write_text(last.stdout)
                 ran += 1
+                if n < len(pipeline.commands):  # as with `set -o pipefail`: every side works
+                    assert last.exit_code == 0, (pipeline.text, n, last.exit_code, last.stderr)
             check(pipeline, last, world)
     assert ran, "a block with a meshdeck line ran none"
 
