@@ -239,7 +239,8 @@ def report(outcome: BulkOutcome, fmt: str, interrupted: bool,
     elif counts[UNKNOWN]:
         why = (f"what happened to {counts[UNKNOWN]} id(s) is unknown: "
                + ("look for new executions before rerunning (meshdeck search --since 15m)"
-                  if not words.idempotent else "check with meshdeck get ID"))
+                  if not words.idempotent else "check each with meshdeck get, as the results "
+                  "above say"))
     elif counts[FAILED] and not counts[DONE]:
         why = next(r.message for r in rows if r.result == FAILED)
     elif counts[FAILED]:

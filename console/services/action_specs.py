@@ -144,7 +144,7 @@ def outcome_rows(outcome: BulkOutcome) -> list[ResultRow]:
             rows.append(ResultRow(pid, FAILED, detail.error or "failed"))
         elif pid in outcome.unknown:
             check = ("look for a new execution before rerunning (meshdeck search --since 15m)"
-                     if not action.idempotent else "check with meshdeck get ID")
+                     if not action.idempotent else f"check with meshdeck get {pid}")
             said = f" ({outcome.notes[pid]})" if pid in outcome.notes else why
             rows.append(ResultRow(pid, UNKNOWN, "sent, but no answer said what happened: it may "
                                   f"or may not have happened; {check}{said}"))

@@ -111,8 +111,10 @@ def test_definition_one_versions_and_version(cli, mock):
 
 
 def test_definition_bad_name_and_unknown(cli, mock):
-    bad = cli("definitions", "just_a_name", "--mock")
-    assert bad.exit_code == 2 and "expected NAMESPACE/NAME" in bad.stderr
+    bad = cli("definitions", "just_a_name", "--mock")  # a bare name: looked up, not found
+    assert bad.exit_code == 2 and "no definition named 'just_a_name'" in bad.stderr
+    malformed = cli("definitions", "a/b/c", "--mock")
+    assert malformed.exit_code == 2 and "expected NAMESPACE/NAME" in malformed.stderr
     unknown = cli("definitions", "default/nope", "--mock")
     assert unknown.exit_code == 1 and "404" in unknown.stderr
     orphan = cli("definitions", "--versions", "--mock")
