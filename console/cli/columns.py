@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from console.cli.output import Column, status_text
@@ -117,3 +118,9 @@ STEP_COLUMNS = [
     Column("worker", "WORKER", lambda s: s.worker_id),
     Column("id", "STEP ID", lambda s: s.id, style="dim"),
 ]
+
+
+def namespace_as(label: str, columns: list[Column]) -> list[Column]:
+    """``columns`` with the namespace column headed as the backend calls it (Conductor: "OWNER
+    APP", the app that owns a workflow; it has no namespaces)."""
+    return [replace(c, header=label.upper()) if c.name == "namespace" else c for c in columns]

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from console.cli.arguments import split_name
-from console.cli.common import CliProblem, err, run_with_backend
+from console.cli.common import CliProblem, backend_class, err, get_state, run_with_backend
 from console.cli.options import OUTPUT, add_group
 
 
@@ -70,7 +70,8 @@ def list_definitions(
         return [ProcessDefinition.model_validate(doc) for doc in docs]
 
     found = run_with_backend(body)
-    cols = [Column("namespace", "NAMESPACE", lambda d: d.namespace),
+    cols = [Column("namespace", backend_class(get_state()).NAMESPACE_LABEL.upper(),
+                   lambda d: d.namespace),
             Column("name", "NAME", lambda d: d.name, style="bold"),
             Column("version", "VER", lambda d: d.version),
             Column("type", "TYPE", lambda d: d.type),

@@ -9,7 +9,6 @@ mode, ask first (``--yes`` in scripts) and are sent once, never again by themsel
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -144,15 +143,15 @@ def correlated(
 ) -> None:
     """The executions of a definition with one correlation id, newest first (Conductor only).
 
-    Examples:  meshdeck --backend conductor correlated checkout order-1234 --all
+    Examples:  meshdeck --backend conductor correlated create_order order-37016 --all
     """
-    from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS
+    from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS, namespace_as
     from console.cli.output import RowWriter, choose_format, pick_columns
 
     cls = _require("correlated", "correlated")
     fmt = choose_format(output)
-    cols = [replace(c, header=cls.NAMESPACE_LABEL.upper()) if c.name == "namespace" else c
-            for c in pick_columns(PROCESS_COLUMNS, None, DEFAULT_PROCESS_COLUMNS)]
+    cols = namespace_as(cls.NAMESPACE_LABEL,
+                        pick_columns(PROCESS_COLUMNS, None, DEFAULT_PROCESS_COLUMNS))
 
     async def body(backend):
         return await backend.correlated(name, correlation_id, include_finished=all_)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from console.cli.common import (
+    backend_class,
     err,
     get_state,
     refuse_unsupported_filters,
@@ -40,7 +41,7 @@ def search(
                meshdeck search --query 'status:FAILED name:checkout since:2h text:"gateway"'
                meshdeck search --view failing-checkout --since 1h
     """
-    from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS
+    from console.cli.columns import DEFAULT_PROCESS_COLUMNS, PROCESS_COLUMNS, namespace_as
     from console.cli.output import RowWriter, choose_format, pick_columns
 
     fmt = choose_format(output)
@@ -48,7 +49,8 @@ def search(
     filters = combine(filters, query_line, saved)
     if columns is None and saved is not None and saved.columns:
         columns = ",".join(saved.columns)
-    cols = pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS)
+    cols = namespace_as(backend_class(get_state()).NAMESPACE_LABEL,
+                        pick_columns(PROCESS_COLUMNS, columns, DEFAULT_PROCESS_COLUMNS))
     order = sort_key(saved, all_) if saved is not None else None
     query = filters.query(limit=limit, offset=offset)
     refuse_unsupported_filters(get_state(), query)

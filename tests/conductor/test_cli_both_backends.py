@@ -45,6 +45,14 @@ def test_search_filters_by_status_and_name(cli, dialect_mock):
     assert run.exit_code == 0 and {r["name"] for r in json.loads(run.stdout)} == {name}
 
 
+def test_tables_head_the_namespace_as_the_backend_calls_it(cli, dialect_mock):
+    mock, flags = dialect_mock
+    header = "OWNER APP" if mock.dialect == "conductor" else "NAMESPACE"
+    for args in (("search", "--since", "30d", "--limit", "3"), ("definitions", "list")):
+        run = cli(*args, "--mock", *flags)
+        assert run.exit_code == 0 and header in run.lines[0], (args, run.lines[:1])
+
+
 def test_get_shows_the_failed_step(cli, dialect_mock):
     mock, flags = dialect_mock
     target = wire_ids(mock, "FAILED", 1)[0]
