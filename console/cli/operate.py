@@ -24,7 +24,7 @@ from console.cli.common import (
     refuse_if_read_only,
     run_with_backend,
 )
-from console.cli.options import OUTPUT, ListFormat, YesOpt, with_globals
+from console.cli.options import OUTPUT, DryRunOpt, ListFormat, YesOpt, with_globals
 
 ProcessArg = Annotated[str, typer.Argument(metavar="PROCESS_ID", help="The execution's id.")]
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The definition's name.")]
@@ -61,6 +61,7 @@ def skip(
     step_input: Annotated[str | None, typer.Option(
         "--step-input", metavar="JSON", help=f"Input recorded on the skipped step ({JsonOpt}).")] = None,
     yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Skip a step of a RUNNING execution before it starts (Conductor only).
 
@@ -70,12 +71,29 @@ def skip(
     Examples:  meshdeck --backend conductor skip 8f3c... send_receipt --yes
                meshdeck --backend conductor skip 8f3c... fraud_check --step-output '{"score": 0}'
     """
+    from console.services import step_ops
+
     _require("skip", "skip")
     state = get_state()
-    refuse_if_read_only(state, "skip a step")
+    if not dry_run:
+        refuse_if_read_only(state, "skip a step")
     [pid] = checked_ids(state, [process_id])
     output = _json_object(step_output, "--step-output")
     inp = _json_object(step_input, "--step-input")
+
+    async def look(backend):
+        return await backend.get_process(pid, include_steps=True)
+
+    process = run_with_backend(look)
+    why = step_ops.why_not_skip(backend_class(state), process)
+    started = {s.ref for s in process.step_records or []}
+    if why is None and ref in started:
+        why = f"step {ref} has started already: only a step not started yet can be skipped"
+    if why:
+        raise CliProblem(f"cannot skip {ref} of {pid}: {why}; nothing was sent")
+    if dry_run:
+        err(f"dry run: would skip step {ref} of {pid} ({process.status}); nothing was sent")
+        return
     confirm(f"skip step {ref} of {pid}? (it will not run)", yes=yes, used_stdin=step_output == "-"
             or step_input == "-", count=1, verb="skip a step of")
 
@@ -94,6 +112,7 @@ def rerun_from(
         "--step-input", metavar="JSON", help=f"A new input for that step ({JsonOpt}); "
                                              "default: the one it had.")] = None,
     yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Run a finished execution again from one of its steps (Conductor only).
 
@@ -107,7 +126,8 @@ def rerun_from(
 
     _require("rerun_from", "rerun-from")
     state = get_state()
-    refuse_if_read_only(state, "rerun from a step")
+    if not dry_run:
+        refuse_if_read_only(state, "rerun from a step")
     [pid] = checked_ids(state, [process_id])
     new_input = _json_object(step_input, "--step-input")
 
@@ -124,6 +144,10 @@ def rerun_from(
     why = step_ops.why_not_rerun_from(backend_class(state), process, chosen)
     if why:
         raise CliProblem(f"cannot rerun {pid} from {chosen.ref}: {why}")
+    if dry_run:
+        err(f"dry run: would rerun {pid} ({process.status}) from step {chosen.ref}; nothing "
+            "was sent")
+        return
     confirm(f"rerun {pid} ({process.status}) from step {chosen.ref}? it and every step after "
             "it run again", yes=yes, used_stdin=step_input == "-", count=1, verb="rerun")
 

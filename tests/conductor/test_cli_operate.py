@@ -56,6 +56,15 @@ def test_rerun_from_is_refused_before_sending_when_it_cannot_apply(cli, mock):
     assert not [r for r in mock.requests if r[0] == "POST"]
 
 
+def test_rerun_from_dry_run_says_what_it_would_do_and_sends_nothing(cli, mock):
+    p = pick(mock, "FAILED", "charge_card")
+    ref = mock.store.info(p)["flat"][p["_fail"]][0]["ref"]
+    run = cli("rerun-from", wid(p), ref, "--dry-run", "--read-only", *C)
+    assert run.exit_code == 0 and f"dry run: would rerun {wid(p)} (FAILED) from step {ref}" \
+        in run.stderr
+    assert not [r for r in mock.requests if r[0] == "POST"] and cd.workflow_status(p) == "FAILED"
+
+
 def test_rerun_from_asks_first_and_read_only_refuses(cli, mock):
     p = pick(mock, "FAILED", "charge_card")
     ref = mock.store.info(p)["flat"][p["_fail"]][0]["ref"]
@@ -70,14 +79,21 @@ def test_skip_a_step_and_conductors_refusal(cli, mock):
     start = cli("run", "orders/create_order", "--input", "{}", "-o", "json", *C)
     assert start.exit_code == 0, start.stderr
     new = str(json.loads(start.stdout)["processId"])
+    posts = len(mock.posts)
+    dry = cli("skip", new, "send_confirmation", "--dry-run", *C)
+    assert dry.exit_code == 0 and "dry run: would skip step send_confirmation" in dry.stderr
+    assert len(mock.posts) == posts and not [r for r in mock.requests if r[0] == "PUT"]
     run = cli("skip", new, "send_confirmation", "--step-output", '{"sent": false}', "--yes", *C)
     assert run.exit_code == 0, run.stderr
     assert run.stdout.strip() == f"{new}\tdone\tsend_confirmation skipped: it will not run"
+    # What meshdeck can tell from the execution is refused before sending (exit 2).
+    puts = len([r for r in mock.requests if r[0] == "PUT"])
     run = cli("skip", new, "send_confirmation", "--yes", *C)
-    assert run.exit_code == 1 and "already been processed" in run.stderr
+    assert run.exit_code == 2 and "has started already" in run.stderr
     failed = wid(pick(mock, "FAILED"))
     run = cli("skip", failed, "x", "--yes", *C)
-    assert run.exit_code == 1 and "is not running" in run.stderr
+    assert run.exit_code == 2 and "only a step of a RUNNING execution" in run.stderr
+    assert len([r for r in mock.requests if r[0] == "PUT"]) == puts
 
 
 def test_correlated_and_running(cli, mock):
