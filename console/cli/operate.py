@@ -52,6 +52,15 @@ def _json_object(text: str | None, flag: str) -> dict[str, Any] | None:
     return value
 
 
+def _with_steps(pid: str) -> Any:
+    """The execution ``pid`` with its steps: what skip and rerun-from decide on before sending."""
+
+    async def look(backend):
+        return await backend.get_process(pid, include_steps=True)
+
+    return run_with_backend(look)
+
+
 def skip(
     process_id: ProcessArg,
     ref: Annotated[str, typer.Argument(metavar="STEP_REF",
@@ -80,11 +89,7 @@ def skip(
     [pid] = checked_ids(state, [process_id])
     output = _json_object(step_output, "--step-output")
     inp = _json_object(step_input, "--step-input")
-
-    async def look(backend):
-        return await backend.get_process(pid, include_steps=True)
-
-    process = run_with_backend(look)
+    process = _with_steps(pid)
     why = step_ops.why_not_skip(backend_class(state), process)
     started = {s.ref for s in process.step_records or []}
     if why is None and ref in started:
@@ -130,11 +135,7 @@ def rerun_from(
         refuse_if_read_only(state, "rerun from a step")
     [pid] = checked_ids(state, [process_id])
     new_input = _json_object(step_input, "--step-input")
-
-    async def look(backend):
-        return await backend.get_process(pid, include_steps=True)
-
-    process = run_with_backend(look)
+    process = _with_steps(pid)
     steps = process.step_records or []
     chosen = next((s for s in steps if str(s.id) == step), None) \
         or next((s for s in reversed(steps) if s.ref == step), None)

@@ -86,9 +86,11 @@ def search(
         warn_dropped(odd)
     writer.close()
     if writer.count == 0 and fmt == "table":
+        from console.services.search import is_duration
+
         since = filters.since or "24h"
-        window = (f"the last {since}" if since[:1].isdigit() and since[-1:].isalpha()
-                  else f"since {since}") + (f", until {filters.until}" if filters.until else "")
+        window = (f"the last {since}" if is_duration(since) else f"since {since}") + \
+            (f", until {filters.until}" if filters.until else "")
         err(f"no execution matches (searched {window})")
     elif has_more and fmt == "table":
         err(f"showing {writer.count} (more match: use --all, --limit or --offset {offset + limit})")

@@ -46,6 +46,11 @@ class Count:
         return f"at least {self.value:,}" if self.capped else f"{self.value:,}"
 
 
+def is_duration(text: str) -> bool:
+    """Whether ``text`` is a span back from now (``2h``, ``7d``) rather than a point in time."""
+    return _DURATION.match(text) is not None
+
+
 def parse_time(text: str, now: datetime | None = None) -> datetime:
     """``2h``, ``30m``, ``3d``, ``1w`` (that long ago) or an ISO date/time (UTC if no zone)."""
     now = now or datetime.now(UTC)

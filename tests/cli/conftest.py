@@ -58,7 +58,13 @@ class Recorder:
 @pytest.fixture
 def mock(monkeypatch) -> Recorder:
     """One mock app for the whole test (its data sits around the real now, so --since 24h works)."""
-    recorder = Recorder(create_app(seed=7, executions=400, clock=FakeClock(int(time.time() * 1000))))
+    return mounted(monkeypatch, create_app(seed=7, executions=400,
+                                           clock=FakeClock(int(time.time() * 1000))))
+
+
+def mounted(monkeypatch, app: Any) -> Recorder:
+    """``app`` (a mock ASGI app) answers every ``--mock`` call of the test, recorded."""
+    recorder = Recorder(app)
     monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
     return recorder
 

@@ -6,12 +6,11 @@ import time
 
 import pytest
 
-from console import connect
 from console.mock.app import create_app
 from console.mock.clock import FakeClock
 from console.mock.conductor_app import create_conductor_app
 from tests.served import mock_server
-from tests.cli.conftest import Recorder, cli, isolated_config  # noqa: F401 - shared fixtures
+from tests.cli.conftest import cli, isolated_config, mounted  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +28,8 @@ def dialect_mock(request, monkeypatch):
         app = create_conductor_app(seed=7, executions=400, clock=clock)
     else:
         app = create_app(seed=7, executions=400, clock=clock)
-    recorder = Recorder(app)
+    recorder = mounted(monkeypatch, app)
     recorder.dialect = request.param
-    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
     return recorder, ["--backend", request.param]
 
 

@@ -9,22 +9,19 @@ import time
 
 import pytest
 
-from console import connect
 from console.mock import conductor_dialect as cd
 from console.mock import conductor_ids as ids
 from console.mock.clock import FakeClock
 from console.mock.conductor_app import create_conductor_app
-from tests.cli.conftest import Recorder
+from tests.cli.conftest import Recorder, mounted
 
 C = ("--mock", "--backend", "conductor")
 
 
 @pytest.fixture
 def mock(monkeypatch) -> Recorder:
-    recorder = Recorder(create_conductor_app(seed=7, executions=400,
-                                             clock=FakeClock(int(time.time() * 1000))))
-    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
-    return recorder
+    return mounted(monkeypatch, create_conductor_app(seed=7, executions=400,
+                                                     clock=FakeClock(int(time.time() * 1000))))
 
 
 def pick(mock, status: str, name: str | None = None) -> dict:

@@ -7,10 +7,9 @@ import time
 
 import pytest
 
-from console import connect
 from console.mock.clock import FakeClock
 from console.mock.conductor_app import create_conductor_app
-from tests.cli.conftest import Recorder
+from tests.cli.conftest import Recorder, mounted
 
 #: Each filter Conductor's search cannot express, as typed, and the words the refusal uses.
 UNHONOURED = [
@@ -28,10 +27,8 @@ UNHONOURED = [
 
 @pytest.fixture
 def conductor(monkeypatch) -> Recorder:
-    recorder = Recorder(create_conductor_app(seed=7, executions=200,
-                                             clock=FakeClock(int(time.time() * 1000))))
-    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
-    return recorder
+    return mounted(monkeypatch, create_conductor_app(seed=7, executions=200,
+                                                     clock=FakeClock(int(time.time() * 1000))))
 
 
 def refused(run, *words: str) -> None:
@@ -85,8 +82,7 @@ def test_the_same_filters_are_searched_on_unmeshed(cli, monkeypatch):
     know is searched with a warning, not refused."""
     from console.mock.app import create_app
 
-    recorder = Recorder(create_app(seed=7, executions=100, clock=FakeClock(int(time.time() * 1000))))
-    monkeypatch.setattr(connect, "new_mock_app", lambda *a, _app=recorder, **k: _app)
+    mounted(monkeypatch, create_app(seed=7, executions=100, clock=FakeClock(int(time.time() * 1000))))
     warnings = ""
     for args, _ in UNHONOURED:
         run = cli("search", *args, "--mock", "-o", "json")
